@@ -1,0 +1,50 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install test lint format check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# A local development environment: DEBUG on, a random secret key, SQLite. Never committed.
+.env:
+	@$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Wrote .env (DEBUG=1, a new random SECRET_KEY, SQLite database db.sqlite3)"
+
+## run: install, migrate, load the demo data, create an editor and serve http://127.0.0.1:8000
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_editor
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install and run the whole test suite (SQLite, or DATABASE_URL when set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## check: Django's system checks and the migrations-are-up-to-date check
+check: install
+	SECRET_KEY=check $(BIN)/python manage.py check
+	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,584 @@
+"""The domain: countries, people and the offices they hold, organizations, and meetings."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from diplomacy.text import fold, slugify_name, split_lines, to_ascii, unique_slug
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class EditorialModel(models.Model):
+    """Who created and last changed a record, and when; filled by the admin."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def publish(self):
+        self.status = Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+
+    def unpublish(self):
+        self.status = Status.DRAFT
+
+
+# Countries -----------------------------------------------------------------------------
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. All of them are loaded by a migration; editors add names."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("One per line: Viet Nam, Việt Nam, State of Palestine, ..."),
+    )
+    demonyms = models.TextField(
+        _("demonyms"), blank=True, help_text=_("One per line: Vietnamese, Palestinian, ...")
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country_detail", args=[self.code.lower()])
+
+    @property
+    def other_name_list(self):
+        return split_lines(self.other_names)
+
+    @property
+    def demonym_list(self):
+        return split_lines(self.demonyms)
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        self.search_text = fold("\n".join([self.name, self.code, self.other_names, self.demonyms]))
+        super().save(*args, **kwargs)
+
+
+# People and organizations --------------------------------------------------------------
+
+
+class Organization(EditorialModel):
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+        GOVERNMENT = "government", _("Government or state body")
+        MINISTRY = "ministry", _("Ministry")
+        LEGISLATURE = "legislature", _("Legislature")
+        PARTY = "party", _("Political party")
+        EMBASSY = "embassy", _("Embassy or mission")
+        UNIVERSITY = "university", _("University or academy")
+        NEWS_AGENCY = "news_agency", _("News agency")
+        NGO = "ngo", _("Non-governmental organization")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("organization_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        self.search_text = fold("\n".join([self.name, self.acronym]))
+        super().save(*args, **kwargs)
+
+
+class Person(EditorialModel):
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("As written natively: Bùi Thanh Sơn.")
+    )
+    name_ascii = models.CharField(
+        _("name in ASCII"),
+        max_length=200,
+        blank=True,
+        help_text=_("Filled from the name when left empty: Bui Thanh Son."),
+    )
+    aliases = models.TextField(
+        _("aliases"), blank=True, help_text=_("One per line: other spellings, short forms.")
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q12345."))],
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return split_lines(self.aliases)
+
+    def position_on(self, day):
+        """The position held on `day` (the latest started one if several)."""
+        for position in self.positions.all():
+            if position.held_on(day):
+                return position
+        return None
+
+    def save(self, *args, **kwargs):
+        if not self.name_ascii:
+            self.name_ascii = to_ascii(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        self.search_text = fold("\n".join([self.name, self.name_ascii, self.aliases]))
+        super().save(*args, **kwargs)
+
+
+class Position(models.Model):
+    """An office a person held over a period: Minister of Foreign Affairs, 2021-2025."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                name="position_ends_after_start",
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                violation_error_message=_("A position cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.person})"
+
+    def held_on(self, day):
+        if day is None:
+            return self.end_date is None
+        started = self.start_date is None or self.start_date <= day
+        ended = self.end_date is not None and self.end_date < day
+        return started and not ended
+
+
+# Topics --------------------------------------------------------------------------------
+
+
+class Topic(TagBase):
+    """A subject tag (trade, climate change). Slugs are ASCII: 'Biển Đông' -> bien-dong."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def slugify(self, tag, i=None):
+        slug = slugify_name(tag, max_length=90)
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("meeting_list") + f"?topic={self.slug}"
+
+
+class TaggedMeeting(ItemBase):
+    content_object = models.ForeignKey(
+        "Meeting", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_meetings")
+
+    class Meta:
+        verbose_name = _("meeting topic")
+        verbose_name_plural = _("meeting topics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_meeting_once_per_topic"
+            )
+        ]
+        # Serves the topic filter: EXISTS (... WHERE tag_id = ? AND content_object_id = meeting.id)
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_meeting_tag_idx")]
+
+
+# Meetings ------------------------------------------------------------------------------
+
+
+class MeetingQuerySet(PublishableQuerySet):
+    def for_list(self):
+        """Everything a meeting row shows, in a constant number of queries."""
+        return self.select_related("location_country").prefetch_related(
+            models.Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("person", "country"),
+            ),
+            "countries",
+            "topics",
+        )
+
+    def for_detail(self):
+        return self.for_list().select_related("parent").prefetch_related("organizations")
+
+    def newest_first(self):
+        return self.order_by(models.F("start_date").desc(nulls_last=True), "-id")
+
+    def with_person(self, person):
+        return self.filter(
+            Exists(Participant.objects.filter(meeting=OuterRef("pk"), person=person))
+        )
+
+    def with_country(self, country):
+        return self.filter(
+            Exists(
+                Meeting.countries.through.objects.filter(
+                    meeting_id=OuterRef("pk"), country_id=country.pk
+                )
+            )
+        )
+
+    def with_organization(self, organization):
+        return self.filter(
+            Exists(
+                Meeting.organizations.through.objects.filter(
+                    meeting_id=OuterRef("pk"), organization_id=organization.pk
+                )
+            )
+        )
+
+    def search(self, text):
+        """Title, place or a participant's name, insensitive to case and diacritics."""
+        key = fold(text)
+        if not key:
+            return self
+        return self.filter(
+            Q(search_text__contains=key)
+            | Exists(
+                Participant.objects.filter(
+                    meeting=OuterRef("pk"), person__search_text__contains=key
+                )
+            )
+        )
+
+
+class Meeting(EditorialModel, Publishable):
+    class Kind(models.TextChoices):
+        BILATERAL = "bilateral", _("Bilateral meeting")
+        TALKS = "talks", _("Talks")
+        RECEPTION = "reception", _("Reception")
+        PHONE_CALL = "phone_call", _("Phone call")
+        VIDEO_CALL = "video_call", _("Video call")
+        STATE_VISIT = "state_visit", _("State visit")
+        OFFICIAL_VISIT = "official_visit", _("Official visit")
+        WORKING_VISIT = "working_visit", _("Working visit")
+        MULTILATERAL = "multilateral", _("Multilateral meeting")
+        SIGNING = "signing", _("Signing")
+        PRESS_CONFERENCE = "press_conference", _("Press conference")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("For a month or a year, the first day of it."),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    location_city = models.CharField(_("city"), max_length=200, blank=True)
+    location_country = models.ForeignKey(
+        Country,
+        verbose_name=_("country of venue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_hosted",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The summit, session or visit this meeting was part of."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    outcomes = models.TextField(
+        _("outcomes and agreements"), blank=True, help_text=_("One per line.")
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="meetings"
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations"), blank=True, related_name="meetings"
+    )
+    topics = TaggableManager(verbose_name=_("topics"), through=TaggedMeeting, blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                violation_error_message=_(
+                    "The end date cannot be before the start date, "
+                    "and a meeting with an end date needs a start date."
+                ),
+            ),
+        ]
+        indexes = [
+            # The public list: published meetings, newest first, date range filters.
+            models.Index(fields=["status", "-start_date"], name="meeting_status_start_idx"),
+            # The kind filter.
+            models.Index(fields=["kind", "start_date"], name="meeting_kind_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.start_date is None:
+            return reverse("meeting_detail_undated", args=[self.slug])
+        return reverse(
+            "meeting_detail",
+            kwargs={
+                "year": self.start_date.year,
+                "month": f"{self.start_date.month:02d}",
+                "day": f"{self.start_date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def date_label(self):
+        """The date as precisely as it is known: '26 February 2024', 'August 2023', '2023'."""
+        start, end = self.start_date, self.end_date
+        if start is None:
+            return _("Date unknown")
+        if self.date_precision == self.Precision.YEAR:
+            return str(start.year)
+        if self.date_precision == self.Precision.MONTH:
+            return date_format(start, "F Y")
+        if end and end != start:
+            return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+        return date_format(start, "j F Y")
+
+    @property
+    def place_label(self):
+        parts = [self.location_city, self.location_country.name if self.location_country else ""]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def outcome_list(self):
+        return split_lines(self.outcomes)
+
+    def sync_countries_from_participants(self):
+        """Add the country each participant represented to the meeting's countries."""
+        codes = {p.country_id for p in self.participants.all() if p.country_id}
+        if codes:
+            self.countries.add(*codes)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        self.search_text = fold("\n".join([self.title, self.location_city]))
+        super().save(*args, **kwargs)
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", _("Host")
+        GUEST = "guest", _("Guest")
+        CHAIR = "chair", _("Chair")
+        PARTICIPANT = "participant", _("Participant")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    title = models.CharField(
+        _("title held then"),
+        max_length=300,
+        blank=True,
+        help_text=_("The office the person held on the meeting's date."),
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("side"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text=_("The country the person represented."),
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="participant_once_per_meeting",
+                violation_error_message=_("This person is already a participant."),
+            )
+        ]
+        # The person filter: EXISTS (... WHERE person_id = ? AND meeting_id = meeting.id)
+        indexes = [models.Index(fields=["person", "meeting"], name="participant_person_idx")]
+
+    def __str__(self):
+        return f"{self.person} – {self.title}" if self.title else str(self.person)
+
+    def save(self, *args, **kwargs):
+        # Default the title and side from the position held on the meeting's date.
+        if not self.title or not self.country_id:
+            position = self.person.position_on(self.meeting.start_date)
+            if position and not self.title:
+                self.title = position.title
+            if not self.country_id:
+                self.country_id = (position and position.country_id) or self.person.country_id
+        super().save(*args, **kwargs)

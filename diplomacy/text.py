@@ -1,0 +1,42 @@
+"""Text helpers shared by models, search and slugs: folding names to ASCII, slugs, lists."""
+
+import re
+
+from anyascii import anyascii
+from django.utils.text import slugify
+
+_SPACES = re.compile(r"\s+")
+
+
+def to_ascii(text):
+    """Transliterate to ASCII: 'Bùi Thanh Sơn' -> 'Bui Thanh Son', 'Đà Nẵng' -> 'Da Nang'."""
+    return _SPACES.sub(" ", anyascii(text or "")).strip()
+
+
+def fold(text):
+    """Search key: ASCII, lower case, single spaces. Both sides of a search are folded."""
+    return to_ascii(text).lower()
+
+
+def slugify_name(text, max_length=200):
+    """A readable ASCII slug for any script; never empty."""
+    slug = slugify(to_ascii(text))[:max_length].strip("-")
+    return slug or "item"
+
+
+def unique_slug(instance, text, field="slug", max_length=200):
+    """Slug from `text` unique among `instance`'s model: bui-thanh-son, bui-thanh-son-2, ..."""
+    base = slugify_name(text, max_length=max_length - 4)
+    model = type(instance)
+    taken = model._default_manager.exclude(pk=instance.pk).filter(**{f"{field}__startswith": base})
+    taken = set(taken.values_list(field, flat=True))
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate
+
+
+def split_lines(text):
+    """Non-empty stripped lines of a one-per-line field (aliases, other names)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
