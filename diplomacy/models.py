@@ -120,6 +120,27 @@ class Country(models.Model):
 # People and organizations --------------------------------------------------------------
 
 
+class EntityQuerySet(models.QuerySet):
+    """People and organizations reach public pages only through published content, so an
+    entity added for a draft meeting or article stays private until that is published."""
+
+    def public(self):
+        from articles.models import Article
+
+        published_meetings = Meeting.objects.published()
+        published_articles = Article.objects.published()
+        if self.model is Person:
+            in_meeting = published_meetings.filter(participants__person=OuterRef("pk"))
+        else:
+            in_meeting = published_meetings.filter(organizations=OuterRef("pk"))
+        in_article = published_articles.filter(**{self.model.article_relation: OuterRef("pk")})
+        return self.filter(Exists(in_meeting) | Exists(in_article))
+
+    def search(self, text):
+        key = fold(text)
+        return self.filter(search_text__contains=key) if key else self
+
+
 class Organization(EditorialModel):
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
@@ -155,6 +176,9 @@ class Organization(EditorialModel):
         related_name="children",
     )
     search_text = models.TextField(editable=False, default="")
+
+    objects = EntityQuerySet.as_manager()
+    article_relation = "organizations"
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +227,9 @@ class Person(EditorialModel):
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q12345."))],
     )
     search_text = models.TextField(editable=False, default="")
+
+    objects = EntityQuerySet.as_manager()
+    article_relation = "people"
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,228 @@
+"""The public meeting list's filters. Their parameter names are part of the public interface:
+country (ISO code, repeatable), country_match (any/all), person (slug), organization (slug),
+kind, date_from, date_to (YYYY-MM-DD), topic (tag slug), q.
+
+Every condition is an EXISTS subquery on the meeting row, so conditions on different
+relations always describe the same meeting ("person X and country Y in one meeting") and a
+meeting never appears twice, whatever the combination.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from diplomacy.models import Country, Meeting, Organization, Person, TaggedMeeting, Topic
+from diplomacy.text import fold
+
+ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+class CountryCodesField(forms.ModelMultipleChoiceField):
+    """Accepts ISO codes in any case (vn, VN) and rejects junk before it reaches the database."""
+
+    def clean(self, value):
+        if value:
+            value = [code.strip() for code in value]
+            bad = [code for code in value if not ISO_CODE.match(code)]
+            if bad:
+                raise forms.ValidationError(
+                    _("“%(code)s” is not a country code (use ISO codes such as VN or PS)."),
+                    params={"code": bad[0][:20]},
+                )
+            value = [code.upper() for code in value]
+        return super().clean(value)
+
+
+class EntityField(forms.CharField):
+    """A slug, or a name that identifies exactly one row; cleans to the row itself.
+
+    Readers without JavaScript can type a name ("Bui Thanh Son"); shared links carry slugs.
+    """
+
+    def __init__(self, *, queryset, noun, **kwargs):
+        self.queryset = queryset
+        self.noun = noun
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        by_slug = list(self.queryset.filter(slug=value)[:1])
+        if by_slug:
+            return by_slug[0]
+        matches = list(self.queryset.filter(search_text__contains=fold(value))[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(
+                _("No %(noun)s matches “%(value)s”."), params={"noun": self.noun, "value": value}
+            )
+        raise forms.ValidationError(
+            _("Several %(noun)s entries match “%(value)s”; pick one from the suggestions."),
+            params={"noun": self.noun, "value": value},
+        )
+
+
+class TopicField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        topic = Topic.objects.filter(Q(slug=value) | Q(name__iexact=value)).first()
+        if topic is None:
+            raise forms.ValidationError(_("No topic “%(value)s”."), params={"value": value})
+        return topic
+
+
+class EntityFilter(django_filters.Filter):
+    field_class = EntityField
+
+
+class TopicFilter(django_filters.Filter):
+    field_class = TopicField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MeetingFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return cleaned
+
+
+class MeetingFilter(django_filters.FilterSet):
+    class CountryMatch:
+        ANY = "any"
+        ALL = "all"
+        choices = [
+            (ANY, _("any of these countries")),
+            (ALL, _("all of these countries")),
+        ]
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, place, name")}),
+    )
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Countries"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        field_class=CountryCodesField,
+        method="filter_countries",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    country_match = django_filters.ChoiceFilter(
+        label=_("Match"),
+        choices=CountryMatch.choices,
+        empty_label=None,
+        method="filter_nothing",
+        widget=forms.RadioSelect,
+    )
+    person = EntityFilter(
+        label=_("Person"),
+        method="filter_person",
+        queryset=Person.objects.public(),
+        noun=_("person"),
+        widget=forms.TextInput(
+            attrs={"list": "person-options", "data-suggest": "people", "autocomplete": "off"}
+        ),
+    )
+    organization = EntityFilter(
+        label=_("Organization"),
+        method="filter_organization",
+        queryset=Organization.objects.public(),
+        noun=_("organization"),
+        widget=forms.TextInput(
+            attrs={
+                "list": "organization-options",
+                "data-suggest": "organizations",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("Any kind")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_date_from", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(label=_("To"), method="filter_date_to", widget=DateInput())
+    topic = TopicFilter(label=_("Topic"), method="filter_topic")
+
+    class Meta:
+        model = Meeting
+        form = MeetingFilterForm
+        fields = [
+            "q",
+            "country",
+            "country_match",
+            "person",
+            "organization",
+            "kind",
+            "date_from",
+            "date_to",
+            "topic",
+        ]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A missing country_match means "any", without turning the form invalid.
+        if data is not None and not data.get("country_match"):
+            data = data.copy()
+            data["country_match"] = self.CountryMatch.ANY
+        super().__init__(data, *args, **kwargs)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_countries(self, queryset, name, countries):
+        if not countries:
+            return queryset
+        through = Meeting.countries.through.objects
+        codes = [country.pk for country in countries]
+        if self.form.cleaned_data.get("country_match") == self.CountryMatch.ALL:
+            for code in codes:
+                queryset = queryset.filter(
+                    Exists(through.filter(meeting_id=OuterRef("pk"), country_id=code))
+                )
+            return queryset
+        return queryset.filter(
+            Exists(through.filter(meeting_id=OuterRef("pk"), country_id__in=codes))
+        )
+
+    def filter_person(self, queryset, name, person):
+        return queryset.with_person(person)
+
+    def filter_organization(self, queryset, name, organization):
+        return queryset.with_organization(organization)
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.filter(
+            Exists(TaggedMeeting.objects.filter(content_object=OuterRef("pk"), tag=topic))
+        )
+
+    def filter_date_from(self, queryset, name, day):
+        # A meeting matches when any of its days falls in the range.
+        return queryset.filter(
+            Q(end_date__gte=day) | Q(end_date__isnull=True, start_date__gte=day)
+        )
+
+    def filter_date_to(self, queryset, name, day):
+        return queryset.filter(start_date__lte=day)
