@@ -1,10 +1,14 @@
 """Public article pages. Drafts never appear, nor do draft meetings they report."""
 
+import re
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Outlet
 from diplomacy.views import paginate
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
 def article_list(request):
@@ -13,8 +17,12 @@ def article_list(request):
     if query:
         articles = articles.search(query)
     outlet = None
-    if request.GET.get("outlet"):
-        outlet = Outlet.objects.filter(slug=request.GET["outlet"][:200]).first()
+    outlet_slug = request.GET.get("outlet", "")
+    if outlet_slug:
+        # Only a well-formed slug reaches the database; anything else matches nothing.
+        outlet = (
+            Outlet.objects.filter(slug=outlet_slug).first() if SLUG.match(outlet_slug) else None
+        )
         articles = articles.filter(outlet=outlet) if outlet else articles.none()
     page = paginate(request, articles, settings.ARTICLES_PER_PAGE)
     return render(

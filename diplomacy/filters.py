@@ -20,7 +20,7 @@ from diplomacy.text import fold
 ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
-class CountryCodesField(forms.ModelMultipleChoiceField):
+class CountryCodesField(django_filters.fields.ModelMultipleChoiceField):
     """Accepts ISO codes in any case (vn, VN) and rejects junk before it reaches the database."""
 
     def clean(self, value):
@@ -79,6 +79,10 @@ class TopicField(forms.CharField):
         return topic
 
 
+class CountryFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CountryCodesField
+
+
 class EntityFilter(django_filters.Filter):
     field_class = EntityField
 
@@ -118,11 +122,10 @@ class MeetingFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, place, name")}),
     )
-    country = django_filters.ModelMultipleChoiceFilter(
+    country = CountryFilter(
         label=_("Countries"),
         queryset=Country.objects.all(),
         to_field_name="code",
-        field_class=CountryCodesField,
         method="filter_countries",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -220,9 +223,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_date_from(self, queryset, name, day):
         # A meeting matches when any of its days falls in the range.
-        return queryset.filter(
-            Q(end_date__gte=day) | Q(end_date__isnull=True, start_date__gte=day)
-        )
+        return queryset.filter(Q(end_date__gte=day) | Q(end_date__isnull=True, start_date__gte=day))
 
     def filter_date_to(self, queryset, name, day):
         return queryset.filter(start_date__lte=day)

@@ -6,11 +6,13 @@ from anyascii import anyascii
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
+# Control characters (NUL above all, which PostgreSQL refuses in text) never belong in a name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def to_ascii(text):
     """Transliterate to ASCII: 'Bùi Thanh Sơn' -> 'Bui Thanh Son', 'Đà Nẵng' -> 'Da Nang'."""
-    return _SPACES.sub(" ", anyascii(text or "")).strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", anyascii(text or ""))).strip()
 
 
 def fold(text):

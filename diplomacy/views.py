@@ -68,9 +68,9 @@ def person_list(request):
 
 def person_detail(request, slug):
     person = get_object_or_404(
-        Person.objects.public().select_related("country").prefetch_related(
-            "positions__organization", "positions__country"
-        ),
+        Person.objects.public()
+        .select_related("country")
+        .prefetch_related("positions__organization", "positions__country"),
         slug=slug,
     )
     meetings = Meeting.objects.published().with_person(person)
@@ -91,9 +91,9 @@ def country_list(request):
 
 
 def country_detail(request, code):
-    country = get_object_or_404(Country, code=code.upper()) if len(code) == 2 else None
-    if country is None:
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
         raise Http404("No such country")
+    country = get_object_or_404(Country, code=code.upper())
     if code != code.lower():
         return redirect(country, permanent=True)
     meetings = Meeting.objects.published().with_country(country)
@@ -114,9 +114,7 @@ def country_detail(request, code):
 
 def organization_list(request):
     organizations = Organization.objects.public().select_related("country")
-    return render(
-        request, "diplomacy/organization_list.html", {"organizations": organizations}
-    )
+    return render(request, "diplomacy/organization_list.html", {"organizations": organizations})
 
 
 def organization_detail(request, slug):
