@@ -481,7 +481,8 @@ class Meeting(EditorialModel, Publishable):
         constraints = [
             models.CheckConstraint(
                 name="meeting_ends_after_start",
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=models.F("start_date")),
                 violation_error_message=_(
                     "The end date cannot be before the start date, "
                     "and a meeting with an end date needs a start date."

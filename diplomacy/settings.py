@@ -14,8 +14,11 @@ from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# A developer's `.env` (never committed); real environment variables win.
-load_dotenv(BASE_DIR / ".env", override=False)
+# A developer's `.env` (never committed); real environment variables win. ENV_FILE= (empty)
+# reads none.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, default=False):
