@@ -313,9 +313,9 @@ class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
                     tagged.objects.filter(tag=other, content_object__in=both).delete()
                     tagged.objects.filter(tag=other).update(tag=target)
             names = ", ".join(t.name for t in others)
-            for other in others:
-                self.log_deletion(request, other, str(other))
-                other.delete()
+            merged = Topic.objects.filter(pk__in=[other.pk for other in others])
+            self.log_deletions(request, merged)
+            merged.delete()
             self.log_change(request, target, _("Merged %(names)s into it.") % {"names": names})
         self.message_user(
             request,
