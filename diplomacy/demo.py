@@ -282,11 +282,6 @@ class _Loader:
                     "order": order,
                 },
             )
-            # Participant.save() fills an empty side from the person's country; an official
-            # of the UN, say, represents no country, so store the empty side as given.
-            if country is None and participant.country_id is not None:
-                Participant.objects.filter(pk=participant.pk).update(country=None)
-                participant.country_id = None
             changed = changed or state != UNCHANGED
         stale = meeting.participants.exclude(person__in=people)
         if stale.exists():

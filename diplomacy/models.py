@@ -602,11 +602,13 @@ class Participant(models.Model):
         return f"{self.person} – {self.title}" if self.title else str(self.person)
 
     def save(self, *args, **kwargs):
-        # Default the title and side from the position held on the meeting's date.
-        if not self.title or not self.country_id:
+        # A new participant's empty title and side default to the position held on the
+        # meeting's date. A position without a country (UN Secretary-General) means no side;
+        # the person's own country is the fallback only when no position is known.
+        if self._state.adding and (not self.title or not self.country_id):
             position = self.person.position_on(self.meeting.start_date)
-            if position and not self.title:
+            if not self.title and position:
                 self.title = position.title
             if not self.country_id:
-                self.country_id = (position and position.country_id) or self.person.country_id
+                self.country_id = position.country_id if position else self.person.country_id
         super().save(*args, **kwargs)

@@ -113,3 +113,16 @@ def test_positions_are_listed_newest_first():
     PositionFactory(person=person, title="Old", start_date=datetime.date(2010, 1, 1))
     PositionFactory(person=person, title="New", start_date=datetime.date(2020, 1, 1))
     assert [p.title for p in Position.objects.filter(person=person)] == ["New", "Old"]
+
+
+def test_an_international_official_represents_no_country_by_default():
+    guterres = PersonFactory(name="António Guterres", country=country("PT"))
+    PositionFactory(person=guterres, title="UN Secretary-General", country=None)
+    meeting = MeetingFactory(people=[guterres])
+    participant = meeting.participants.get()
+    assert (participant.title, participant.country) == ("UN Secretary-General", None)
+
+
+def test_a_person_without_positions_represents_their_own_country():
+    meeting = MeetingFactory(people=[PersonFactory(country=country("KZ"))])
+    assert meeting.participants.get().country_id == "KZ"
