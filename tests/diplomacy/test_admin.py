@@ -662,3 +662,26 @@ def test_the_prepopulated_slug_transliterates_vietnamese(editor_client):
         ["node", "-e", program], capture_output=True, text=True, check=True, timeout=30
     ).stdout.split()
     assert output == ["bui-thanh-son", "da-nang", "pham-minh-chinh", "nguyen-phu-trong"]
+
+
+# The editor's journey, end to end ---------------------------------------------------------
+
+
+def test_an_editor_adds_a_meeting_publishes_it_and_readers_see_it(editor_client, son, riyad):
+    # Saved as a draft, the meeting is not public yet.
+    assert_saved(
+        editor_client.post(
+            reverse("admin:diplomacy_meeting_add"), meeting_post(**participants(son, riyad))
+        )
+    )
+    meeting = Meeting.objects.get()
+    public_list = reverse("meeting_list")
+    assert "Talks in Hà Nội" not in editor_client.get(public_list).content.decode()
+    assert editor_client.get(meeting.get_absolute_url()).status_code == 404
+
+    run_action(editor_client, "meeting", "publish_selected", [meeting])
+
+    listed = editor_client.get(public_list, {"person": son.slug, "country": "PS"})
+    assert [m.title for m in listed.context["meetings"]] == ["Talks in Hà Nội"]
+    page = editor_client.get(meeting.get_absolute_url()).content.decode()
+    assert "Riyad al-Maliki" in page and "Minister of Foreign Affairs" in page
