@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DiplomacyConfig(AppConfig):
     name = "diplomacy"
     verbose_name = "Diplomacy"
+
+    def ready(self):
+        from diplomacy import signals  # noqa: F401  (connects the receivers)
