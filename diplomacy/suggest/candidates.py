@@ -43,6 +43,7 @@ LOWER_TITLE_WORDS = {
     "spokesperson",
     "spokesman",
     "chairman",
+    "chief",
 }
 # Capitalised words that belong to titles and organization names, never to a person's name.
 OFFICE_WORDS = {
@@ -61,6 +62,12 @@ OFFICE_WORDS = {
     Military Army Navy Air Armed Forces Police Provincial City Municipal Legislative Judicial
     Affairs Overseas Religious Ethnic Women's Youth Front Fatherland Council's Assembly's
     Conference Summit Session Board Institute Academy University Council Group Bloc
+    Cabinet Refugees Migration Counterterrorism Terrorism Climate Disarmament Humanitarian
+    Social Welfare Veterans Housing Water Resources Natural Mines Oil Gas Petroleum Fisheries
+    Maritime Ocean Oceans Space Aviation Railways Roads Post Telecommunications Digital
+    Innovation Research Higher Sport Sports Arts Heritage Foreign-Affairs Policy Strategy
+    Intelligence Emergency Disaster Relief Aid Affairs' Peace Peacekeeping Operations
+    Political-Military Legal Protocol Consular Press Media Spokesperson's Secretary's
     """.split()
 }
 CONNECTORS = {"of", "the", "for", "and", "on", "to"}
@@ -121,7 +128,9 @@ class Token:
     def is_title_word(self):
         if self.folded in LOWER_TITLE_WORDS:
             return True
-        return self.is_capitalised and self.folded in TITLE_WORDS
+        # "Ambassador-at-Large", "Minister-President"
+        head = self.folded.split("-")[0]
+        return self.is_capitalised and (self.folded in TITLE_WORDS or head in TITLE_WORDS)
 
     @property
     def is_office_word(self):
@@ -197,10 +206,12 @@ def _name_after(tokens, index):
             continue
         if not token.is_word:
             break
+        if token.kind == PERSON:
+            return None  # the title belongs to a known person
         if token.is_capitalised or token.kind is not None:
             run.append(position)
-        elif token.folded in NAME_PARTICLES and run and tokens[run[-1]].could_be_name:
-            run.append(position)
+        elif token.folded in NAME_PARTICLES and run and _in_name(tokens[run[-1]]):
+            run.append(position)  # "Ursula von der Leyen"
         elif token.folded in CONNECTORS and not (run and tokens[run[-1]].could_be_name):
             pass  # "Minister of Foreign Affairs", "President and Chairman"
         else:
@@ -224,6 +235,10 @@ def _name_after(tokens, index):
     if any(b - a != 1 for a, b in zip(name, name[1:], strict=False)):
         return None
     return name[0], name[-1]
+
+
+def _in_name(token):
+    return token.could_be_name or token.folded in NAME_PARTICLES
 
 
 def _is_parenthesised_acronym(tokens, position):

@@ -203,6 +203,28 @@ def test_people_named_after_a_title_are_new_person_candidates(gazetteer, text, n
     assert text[candidates[0].mentions[0].start : candidates[0].mentions[0].end] == name
 
 
+def test_names_with_particles_and_hyphenated_titles_are_candidates(gazetteer):
+    text = (
+        "President of the European Commission Ursula von der Leyen met "
+        "Ambassador-at-Large for Counterterrorism Nathan Sales and "
+        "UN High Commissioner for Refugees Filippo Grandi."
+    )
+    found = suggest(text, gazetteer=gazetteer).candidates
+    assert [(c.name, c.title) for c in found] == [
+        ("Ursula von der Leyen", "President of the European Commission"),
+        ("Nathan Sales", "Ambassador-at-Large for Counterterrorism"),
+        ("Filippo Grandi", "UN High Commissioner for Refugees"),
+    ]
+
+
+def test_a_title_held_by_a_known_person_does_not_spill_onto_the_next_name(gazetteer):
+    text = "Party General Secretary Tô Lâm and National Assembly Chairman Trần Thanh Mẫn met."
+    found = suggest(text, gazetteer=gazetteer).candidates
+    assert [(c.name, c.title) for c in found] == [
+        ("Trần Thanh Mẫn", "National Assembly Chairman")
+    ]
+
+
 def test_two_titled_people_in_one_phrase_are_two_candidates(gazetteer):
     text = (
         "The meeting between Vice State President Vo Thi Anh Xuan and First Vice President "
