@@ -6,6 +6,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Outlet
+from articles.rendering import linked_paragraphs
+from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest
 from diplomacy.views import paginate
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -32,10 +34,38 @@ def article_list(request):
     )
 
 
+def mention_links(article):
+    """(start, end, url) of every mention in the body of an entity tagged on the article.
+
+    Only tagged entities are linked: the editor has confirmed them, and an entity tagged on a
+    published article has a public page. An ambiguous name links to the one option tagged.
+    """
+    urls = {
+        COUNTRY: {c.pk: c.get_absolute_url() for c in article.countries.all()},
+        PERSON: {p.pk: p.get_absolute_url() for p in article.people.all()},
+        ORGANIZATION: {o.pk: o.get_absolute_url() for o in article.organizations.all()},
+    }
+    if not any(urls.values()):
+        return []
+    found = suggest({"body": article.body})
+    spans = []
+    for entity in found.all_entities():
+        url = urls[entity.kind].get(entity.key)
+        if url:
+            spans.extend((m.start, m.end, url) for m in entity.mentions)
+    for ambiguity in found.ambiguous:
+        tagged = {urls[kind][key] for kind, key, _ in ambiguity.options if key in urls[kind]}
+        if len(tagged) == 1:
+            url = tagged.pop()
+            spans.extend((m.start, m.end, url) for m in ambiguity.mentions)
+    return spans
+
+
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
     context = {
         "article": article,
+        "paragraphs": linked_paragraphs(article.body, mention_links(article)),
         "meetings": article.meetings.published().for_list().newest_first(),
     }
     return render(request, "articles/article_detail.html", context)
