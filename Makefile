@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test lint format check clean
+.PHONY: run install test lint format check clean bench eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ format: install
 check: install
 	SECRET_KEY=check $(BIN)/python manage.py check
 	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+
+## bench: time the entity suggestions on a synthetic 50,000-person gazetteer (throwaway database)
+bench: install
+	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py bench_suggestions --fresh-db
+
+## eval: measure the entity suggestions against the labelled seed articles (throwaway database)
+eval: install
+	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_suggestions --fresh-db
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
