@@ -135,7 +135,9 @@ class Article(EditorialModel, Publishable):
 
     @property
     def paragraphs(self):
-        return [block.strip() for block in self.body.split("\n\n") if block.strip()]
+        from articles.rendering import paragraph_ranges
+
+        return [self.body[start:end] for start, end in paragraph_ranges(self.body)]
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -15,15 +15,6 @@ BODY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_gazetteer():
-    # The suggestion matcher is rebuilt after a commit and tests never commit: start and
-    # end with a new version, so no test sees another's people.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # Rendering -----------------------------------------------------------------------------
 
 
