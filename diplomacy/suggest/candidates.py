@@ -97,6 +97,17 @@ MONTHS_AND_DAYS = {
     """.split()
 }
 MAX_SCAN = 18
+# Characters of context read before and after a title word.
+WINDOW_BEFORE = 100
+WINDOW_AFTER = 240
+TITLE_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted((re.escape(w) for w in TITLE_WORDS | LOWER_TITLE_WORDS), key=len, reverse=True)
+    )
+    + r")",
+    re.IGNORECASE,
+)
 
 
 class Token:
@@ -164,12 +175,8 @@ def find_candidates(text, hits, mention_at):
             countries.append((hit.start, hit.end, hit.entries[0].key))
             if any(entry.form == DEMONYM for entry in hit.entries):
                 demonyms.add(hit.start)
-    tokens = [Token(match, known) for match in TOKEN.finditer(text)]
-
     found = {}
-    for index, token in enumerate(tokens):
-        if not token.is_title_word or token.kind == PERSON:
-            continue
+    for tokens, index in _title_words(text, known):
         name = _name_after(tokens, index)
         if name is None:
             continue
@@ -188,6 +195,25 @@ def find_candidates(text, hits, mention_at):
         if mention not in candidate.mentions:
             candidate.mentions.append(mention)
     return list(found.values())
+
+
+def _title_words(text, known):
+    """(tokens around it, its index) for each title word; only the text near title words
+    is split into words, which keeps long articles cheap."""
+    tokens, high = [], -1
+    for match in TITLE_WORD.finditer(text):
+        position = match.start()
+        if position + WINDOW_AFTER // 2 > high:
+            # A new window; title words close together share one.
+            low = max(0, position - WINDOW_BEFORE)
+            while 0 < low < position and not text[low - 1].isspace():
+                low += 1  # start on a word boundary
+            high = min(len(text), match.end() + WINDOW_AFTER)
+            tokens = [Token(m, known) for m in TOKEN.finditer(text, low, high)]
+            starts = {token.start: i for i, token in enumerate(tokens)}
+        index = starts.get(position)
+        if index is not None and tokens[index].is_title_word and tokens[index].kind != PERSON:
+            yield tokens, index
 
 
 def _name_after(tokens, index):

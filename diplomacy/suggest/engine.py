@@ -26,7 +26,6 @@ from diplomacy.suggest.types import (
     Mention,
     Suggestions,
 )
-from diplomacy.text import to_ascii
 
 ARTICLE_FIELDS = ("headline", "standfirst", "body")
 SEPARATOR = "\n\n"
@@ -35,14 +34,11 @@ SEPARATOR = "\n\n"
 class Hit:
     """A name found in the joined text, with the entities it may refer to."""
 
-    __slots__ = ("start", "end", "entries")
+    __slots__ = ("start", "end", "entries", "kinds")
 
-    def __init__(self, start, end, entries):
+    def __init__(self, start, end, entries, kinds=None):
         self.start, self.end, self.entries = start, end, entries
-
-    @property
-    def kinds(self):
-        return {entry.kind for entry in self.entries}
+        self.kinds = kinds or {entry.kind for entry in entries}
 
     def contains(self, other):
         return self.start <= other.start and other.end <= self.end and self != other
@@ -91,23 +87,12 @@ def _mention(text, field_starts, start, end):
 def _find_hits(text, gazetteer):
     folded = FoldedText(text)
     hits = []
-    for start, end, entries in gazetteer.iter_matches(folded.folded):
+    for start, end, group in gazetteer.iter_matches(folded.folded):
         start, end = folded.original_span(start, end)
-        surface = text[start:end]
-        kept = tuple(entry for entry in entries if _spelt_right(entry, surface))
-        if kept:
-            hits.append(Hit(start, end, kept))
+        entries = group.entries_for(text[start:end])
+        if entries:
+            hits.append(Hit(start, end, entries, group.kinds))
     return hits
-
-
-def _spelt_right(entry, surface):
-    if entry.exact is not None:
-        # Acronyms: case matters ("UN", not "un"); diacritics do not.
-        return surface == entry.exact or to_ascii(surface) == entry.exact
-    if entry.form == SHORT or not any(char in " -" for char in surface):
-        # One word ("Chad", "Turkey", a bare "Sơn") is a name only when capitalised.
-        return surface[:1].isupper()
-    return True
 
 
 def _resolve_overlaps(hits):

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from diplomacy.suggest.normalize import fold_key
 from diplomacy.suggest.types import COUNTRY, ORGANIZATION, PERSON
+from diplomacy.text import to_ascii
 
 FULL = "full"  # a name, alias, acronym or demonym
 SHORT = "short"  # the last part of a person's name ("Sơn", "Guterres")
@@ -37,6 +38,46 @@ class Entry:
     form: str = FULL
     # For acronyms ("UN", "US"): the exact spelling the text must use.
     exact: str | None = None
+
+
+class Group:
+    """The entries of one folded name, sorted by the spelling the text must have:
+    `free` match however written, `capitalised` only with a capital first letter (one-word
+    names: "Turkey", not "turkey"; a bare last name), `exact` only as spelt ("UN")."""
+
+    __slots__ = ("length", "free", "capitalised", "exact", "kinds")
+
+    def __init__(self, length, free, capitalised, exact):
+        self.length, self.free, self.capitalised, self.exact = length, free, capitalised, exact
+        # Most groups hold entries of one kind: the kinds of any subset are then known.
+        everything = [*free, *capitalised, *(e for items in exact.values() for e in items)]
+        kinds = {entry.kind for entry in everything}
+        self.kinds = frozenset(kinds) if len(kinds) == 1 else None
+
+    @classmethod
+    def of(cls, key, entries):
+        one_word = " " not in key
+        free, capitalised, exact = [], [], {}
+        for entry in entries:
+            if entry.exact is not None:
+                exact.setdefault(entry.exact, []).append(entry)
+            elif one_word or entry.form == SHORT:
+                capitalised.append(entry)
+            else:
+                free.append(entry)
+        exact = {spelling: tuple(items) for spelling, items in exact.items()}
+        return cls(len(key), tuple(free), tuple(capitalised), exact)
+
+    def entries_for(self, surface):
+        """The entries the text's spelling of the name allows."""
+        entries = self.free
+        if self.capitalised and surface[:1].isupper():
+            entries = entries + self.capitalised
+        if self.exact:
+            exact = self.exact.get(surface) or self.exact.get(to_ascii(surface))
+            if exact:
+                entries = entries + exact
+        return entries
 
 
 def is_acronym(name):
@@ -60,23 +101,23 @@ class Gazetteer:
             group.setdefault((entry.kind, entry.key, entry.form, entry.exact), entry)
         self.automaton = ahocorasick.Automaton()
         for key, group in groups.items():
-            self.automaton.add_word(key, (len(key), tuple(group.values())))
+            self.automaton.add_word(key, Group.of(key, group.values()))
         self.size = len(groups)
         if self.size:
             self.automaton.make_automaton()
 
     def iter_matches(self, folded):
-        """(start, end, entries) of every name occurring in the folded text at word bounds."""
+        """(start, end, Group) of every name occurring in the folded text at word bounds."""
         if not self.size:
             return
         length = len(folded)
-        for last, (key_length, entries) in self.automaton.iter(folded):
-            start, end = last - key_length + 1, last + 1
+        for last, group in self.automaton.iter(folded):
+            start, end = last - group.length + 1, last + 1
             if start > 0 and folded[start - 1].isalnum():
                 continue
             if end < length and folded[end].isalnum():
                 continue
-            yield start, end, entries
+            yield start, end, group
 
     @classmethod
     def from_entries(cls, countries=(), people=(), organizations=()):

@@ -52,14 +52,10 @@ class FoldedText:
 
     def __init__(self, text):
         self.original = text
-        if text.isascii():
-            parts = text.lower().translate(_ASCII_TABLE)
-            self._ends = None  # one folded character per original character
-            folded = parts
-        else:
-            pieces = [fold_char(char) for char in text]
-            self._ends = list(accumulate(len(piece) for piece in pieces))
-            folded = "".join(pieces)
+        folded = text.translate(_FOLD_TABLE)
+        self._ends = None  # None: one folded character per original character
+        if len(folded) != len(text) or _FOLD_TABLE.changes_length(text):
+            self._ends = list(accumulate(len(_FOLD_TABLE[ord(char)]) for char in text))
         for pattern, replacement in SPELLINGS:
             folded = pattern.sub(replacement, folded)
         self.folded = folded
@@ -76,6 +72,19 @@ class FoldedText:
         return self.original_index(start), self.original_index(end - 1) + 1
 
 
-_ASCII_TABLE = str.maketrans(
-    {"-": " ", "`": "'", "\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "}
-)
+class _FoldTable(dict):
+    """str.translate table: code point -> folded string, filled in as characters are seen."""
+
+    def __missing__(self, code):
+        folded = self[code] = fold_char(chr(code))
+        if len(folded) != 1:
+            self.uneven.add(chr(code))
+        return folded
+
+    def changes_length(self, text):
+        """Whether any character of `text` folds to other than one character."""
+        return not self.uneven.isdisjoint(text) if self.uneven else False
+
+
+_FOLD_TABLE = _FoldTable()
+_FOLD_TABLE.uneven = set()
