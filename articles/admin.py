@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
@@ -29,9 +29,13 @@ from diplomacy.models import Country, Organization, Person, Position
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest_for_article
 from diplomacy.text import fold
 
+# Addresses typed without a scheme are taken as https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Outlet)
 class OutletAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "website", "country", "article_count"]
     list_select_related = ["country"]
     search_fields = ["name", "slug", "website"]
@@ -360,6 +364,7 @@ class ArticleAdmin(
     EditorialAdminMixin,
     admin.ModelAdmin,
 ):
+    formfield_overrides = HTTPS_URLS
     list_display = ["headline", "outlet", "published_on", "topic_names", "status"]
     list_filter = ["status", "outlet"]
     list_select_related = ["outlet"]
