@@ -52,7 +52,7 @@ bench: install
 
 ## eval: measure the entity suggestions against the labelled seed articles (throwaway database)
 eval: install
-	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_suggestions --fresh-db
+	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_suggestions --fresh-db --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

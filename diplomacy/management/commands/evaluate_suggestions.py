@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from diplomacy.models import Country, Organization, Participant, Person, Position
 from diplomacy.suggest import Gazetteer, suggest
+from diplomacy.suggest.files import read_article
 from diplomacy.suggest.normalize import fold_key
 
 TARGETS = {
@@ -59,17 +60,6 @@ class Score:
     def recall(self):
         wanted = self.true_positives + self.false_negatives
         return self.true_positives / wanted if wanted else 1.0
-
-
-def read_article(path):
-    """The text of an article file, without its optional first line `date YYYY-MM-DD`."""
-    text = path.read_text(encoding="utf-8")
-    first, _, rest = text.lstrip().partition("\n")
-    words = first.split()
-    if len(words) >= 2 and words[0] == "date" and len(words[1]) == 10:
-        # The date line may run straight into the text ("date 2024-12-25 HÀ NỘI — ...").
-        return first.split(None, 2)[2] + "\n" + rest if len(words) > 2 else rest
-    return text
 
 
 class Command(BaseCommand):
@@ -116,7 +106,7 @@ class Command(BaseCommand):
 
     def score(self, articles, truth):
         scores = {name: Score() for name in TARGETS}
-        texts = {path: read_article(path) for path, _ in articles}
+        texts = {path: read_article(path)[1] for path, _ in articles}
         try:
             with transaction.atomic():
                 self.load_labelled_entities(truth)
