@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from diplomacy.management.commands.bench_suggestions import Generator
-from diplomacy.suggest.files import read_article
 from diplomacy.models import Country, Organization, Person
 from diplomacy.suggest import Gazetteer, suggest
+from diplomacy.suggest.files import read_article
 from diplomacy.suggest.naive import NaiveMatcher
 from tests.factories import ArticleFactory, OrganizationFactory, PersonFactory, country
 
