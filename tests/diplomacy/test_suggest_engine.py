@@ -220,9 +220,7 @@ def test_names_with_particles_and_hyphenated_titles_are_candidates(gazetteer):
 def test_a_title_held_by_a_known_person_does_not_spill_onto_the_next_name(gazetteer):
     text = "Party General Secretary Tô Lâm and National Assembly Chairman Trần Thanh Mẫn met."
     found = suggest(text, gazetteer=gazetteer).candidates
-    assert [(c.name, c.title) for c in found] == [
-        ("Trần Thanh Mẫn", "National Assembly Chairman")
-    ]
+    assert [(c.name, c.title) for c in found] == [("Trần Thanh Mẫn", "National Assembly Chairman")]
 
 
 def test_two_titled_people_in_one_phrase_are_two_candidates(gazetteer):
