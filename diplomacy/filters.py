@@ -166,6 +166,12 @@ class MeetingFilter(django_filters.FilterSet):
     )
     date_to = django_filters.DateFilter(label=_("To"), method="filter_date_to", widget=DateInput())
     topic = TopicFilter(label=_("Topic"), method="filter_topic")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
+        empty_label=None,
+        method="filter_sort",
+    )
 
     class Meta:
         model = Meeting
@@ -180,17 +186,25 @@ class MeetingFilter(django_filters.FilterSet):
             "date_from",
             "date_to",
             "topic",
+            "sort",
         ]
 
     def __init__(self, data=None, *args, **kwargs):
         # A missing country_match means "any", without turning the form invalid.
-        if data is not None and not data.get("country_match"):
+        if data is not None and not (data.get("country_match") and data.get("sort")):
             data = data.copy()
-            data["country_match"] = self.CountryMatch.ANY
+            data.setdefault("country_match", self.CountryMatch.ANY)
+            data.setdefault("sort", "newest")
+            # An empty value in a shared link ("sort=") means the default too.
+            data["country_match"] = data["country_match"] or self.CountryMatch.ANY
+            data["sort"] = data["sort"] or "newest"
         super().__init__(data, *args, **kwargs)
 
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.oldest_first() if value == "oldest" else queryset.newest_first()
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
@@ -227,3 +241,15 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, day):
         return queryset.filter(start_date__lte=day)
+
+
+def filter_meetings(params):
+    """The meeting list's filter for these query parameters, and the published meetings it
+    selects (none when a parameter is malformed). The list, its exports and its feeds share
+    it, so a link gives the same meetings in every format."""
+    filterset = MeetingFilter(params or None, queryset=Meeting.objects.published())
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, Meeting.objects.none()
+    if not filterset.is_bound:
+        return filterset, filterset.qs.newest_first()
+    return filterset, filterset.qs

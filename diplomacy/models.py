@@ -371,6 +371,9 @@ class MeetingQuerySet(PublishableQuerySet):
     def newest_first(self):
         return self.order_by(models.F("start_date").desc(nulls_last=True), "-id")
 
+    def oldest_first(self):
+        return self.order_by(models.F("start_date").asc(nulls_last=True), "id")
+
     def with_person(self, person):
         return self.filter(
             Exists(Participant.objects.filter(meeting=OuterRef("pk"), person=person))

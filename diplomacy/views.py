@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
-from diplomacy.filters import MeetingFilter
+from diplomacy.filters import filter_meetings
 from diplomacy.models import Country, Meeting, Organization, Person, Status
 
 # How many meetings a person, country or organization page lists before linking to the
@@ -28,13 +28,8 @@ def home(request):
 
 
 def meeting_list(request):
-    filterset = MeetingFilter(
-        request.GET or None, queryset=Meeting.objects.published().newest_first()
-    )
-    if filterset.is_bound and not filterset.is_valid():
-        meetings = Meeting.objects.none()
-    else:
-        meetings = filterset.qs.for_list()
+    filterset, meetings = filter_meetings(request.GET)
+    meetings = meetings.for_list()
     page = paginate(request, meetings, settings.MEETINGS_PER_PAGE)
     return render(
         request,
@@ -155,3 +150,7 @@ def person_suggest(request):
 
 def organization_suggest(request):
     return suggest(Organization.objects.public(), request)
+
+
+def country_pair(request, code, other):
+    raise Http404("Not yet")
