@@ -126,6 +126,7 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("Countries"),
         queryset=Country.objects.all(),
         to_field_name="code",
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         method="filter_countries",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -253,3 +254,55 @@ def filter_meetings(params):
     if not filterset.is_bound:
         return filterset, filterset.qs.newest_first()
     return filterset, filterset.qs
+
+
+def query_without(params, name, value=None):
+    """The query string without parameter `name` (or only its `value`), and without page."""
+    query = params.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [item for item in query.getlist(name) if item != value])
+    return query.urlencode()
+
+
+def query_with(params, **values):
+    """The query string with these parameters set (lists add to repeatable ones)."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        if isinstance(value, list):
+            current = query.getlist(name)
+            query.setlist(name, current + [item for item in value if item not in current])
+        else:
+            query[name] = value
+    return query.urlencode()
+
+
+def active_filters(filterset):
+    """(label, value, query string without it) for each filter in use: the removable chips."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    data, cleaned = filterset.data, filterset.form.cleaned_data
+    chips = []
+    for country in cleaned.get("country") or []:
+        raw = next((code for code in data.getlist("country") if code.upper() == country.pk), "")
+        chips.append((_("Country"), country, query_without(data, "country", raw)))
+    if len(cleaned.get("country") or []) > 1:
+        match = dict(MeetingFilter.CountryMatch.choices)[cleaned["country_match"]]
+        chips.append((_("Match"), match, query_without(data, "country_match")))
+    for name, label in [("person", _("Person")), ("organization", _("Organization"))]:
+        if cleaned.get(name):
+            chips.append((label, cleaned[name], query_without(data, name)))
+    if cleaned.get("kind"):
+        chips.append((_("Kind"), Meeting.Kind(cleaned["kind"]).label, query_without(data, "kind")))
+    if cleaned.get("date_from"):
+        chips.append((_("From"), cleaned["date_from"], query_without(data, "date_from")))
+    if cleaned.get("date_to"):
+        chips.append((_("To"), cleaned["date_to"], query_without(data, "date_to")))
+    if cleaned.get("topic"):
+        chips.append((_("Topic"), cleaned["topic"], query_without(data, "topic")))
+    if cleaned.get("q"):
+        chips.append((_("Search"), cleaned["q"], query_without(data, "q")))
+    return chips

@@ -7,13 +7,18 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
-from diplomacy.filters import filter_meetings
+from diplomacy import stats
+from diplomacy.charts import bar_chart, fill_years
+from diplomacy.filters import active_filters, filter_meetings, query_with
 from diplomacy.models import Country, Meeting, Organization, Person, Status
+from diplomacy.seo import jsonld_script, meeting_event
 
 # How many meetings a person, country or organization page lists before linking to the
 # filtered meeting list for the rest.
 RECENT_LIMIT = 20
 SUGGEST_LIMIT = 10
+# Meetings a person or country-pair timeline shows before linking to the list for the rest.
+PAIR_LIMIT = 300
 
 
 def paginate(request, queryset, per_page):
@@ -29,13 +34,35 @@ def home(request):
 
 def meeting_list(request):
     filterset, meetings = filter_meetings(request.GET)
-    meetings = meetings.for_list()
-    page = paginate(request, meetings, settings.MEETINGS_PER_PAGE)
-    return render(
-        request,
-        "diplomacy/meeting_list.html",
-        {"filter": filterset, "page": page, "meetings": page.object_list},
-    )
+    page = paginate(request, meetings.for_list(), settings.MEETINGS_PER_PAGE)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "meetings": page.object_list,
+        "chips": active_filters(filterset),
+        "facets": meeting_facets(request.GET, meetings) if page.paginator.count else None,
+    }
+    return render(request, "diplomacy/meeting_list.html", context)
+
+
+def meeting_facets(params, meetings):
+    """Counts beside the filters, each a link that narrows the list to it."""
+    match_all = {"country_match": "all"} if params.getlist("country") else {}
+    return {
+        # A country facet narrows: with countries chosen already, all of them must match.
+        "countries": [
+            (country, count, query_with(params, country=[country.pk], **match_all))
+            for country, count in stats.per_country(meetings, limit=12)
+        ],
+        "kinds": [
+            (label, count, query_with(params, kind=kind))
+            for kind, label, count in stats.per_kind(meetings)
+        ],
+        "years": [
+            (year, count, query_with(params, date_from=f"{year}-01-01", date_to=f"{year}-12-31"))
+            for year, count in reversed(stats.per_year(meetings))
+        ],
+    }
 
 
 def meeting_detail(request, slug, year=None, month=None, day=None):
@@ -48,6 +75,8 @@ def meeting_detail(request, slug, year=None, month=None, day=None):
         "parent": meeting.parent if meeting.parent and meeting.parent.is_published else None,
         "sideline_meetings": meeting.children.published().for_list().newest_first(),
         "articles": meeting.articles.published().for_list().newest_first(),
+        "jsonld": jsonld_script(meeting_event(meeting, request)),
+        "canonical_url": request.build_absolute_uri(meeting.get_absolute_url()),
     }
     return render(request, "diplomacy/meeting_detail.html", context)
 
@@ -69,10 +98,14 @@ def person_detail(request, slug):
         slug=slug,
     )
     meetings = Meeting.objects.published().with_person(person)
+    shown = list(meetings.for_list().newest_first()[:PAIR_LIMIT])
     context = {
         "person": person,
-        "meetings": meetings.for_list().newest_first()[:RECENT_LIMIT],
+        "timeline": stats.timeline(shown),
         "meeting_count": meetings.count(),
+        "shown_count": len(shown),
+        "counterparts": stats.counterpart_people(meetings, exclude_person=person),
+        "countries": stats.per_country(meetings, exclude=[person.country_id], limit=10),
         "articles": person.articles.published().for_list().newest_first()[:RECENT_LIMIT],
     }
     return render(request, "diplomacy/person_detail.html", context)
@@ -85,10 +118,15 @@ def country_list(request):
     return render(request, "diplomacy/country_list.html", {"countries": countries})
 
 
-def country_detail(request, code):
+def get_country(code):
+    """The country for a code in a URL; 404 for anything but two ASCII letters of a country."""
     if len(code) != 2 or not code.isascii() or not code.isalpha():
         raise Http404("No such country")
-    country = get_object_or_404(Country, code=code.upper())
+    return get_object_or_404(Country, code=code.upper())
+
+
+def country_detail(request, code):
+    country = get_country(code)
     if code != code.lower():
         return redirect(country, permanent=True)
     meetings = Meeting.objects.published().with_country(country)
@@ -101,10 +139,41 @@ def country_detail(request, code):
         "country": country,
         "meetings": meetings.for_list().newest_first()[:RECENT_LIMIT],
         "meeting_count": meetings.count(),
+        "chart": bar_chart(fill_years(stats.per_year(meetings))),
+        "counterparts": stats.per_country(meetings, exclude=[country.pk], limit=15),
+        "counterpart_people": stats.counterpart_people(meetings, exclude_country=country),
+        "visits": stats.visits(meetings, country),
         "people": people[:50],
         "articles": country.articles.published().for_list().newest_first()[:RECENT_LIMIT],
     }
     return render(request, "diplomacy/country_detail.html", context)
+
+
+def country_pair(request, code, other):
+    country, partner = get_country(code), get_country(other)
+    if country == partner:
+        return redirect(country, permanent=True)
+    if (code, other) != (code.lower(), other.lower()):
+        return redirect("country_pair", code.lower(), other.lower(), permanent=True)
+    meetings = (
+        Meeting.objects.published().with_country(country).with_country(partner).newest_first()
+    )
+    shown = list(meetings.for_list()[:PAIR_LIMIT])
+    timeline = stats.timeline(shown)
+    levels_by_year, levels = stats.level_table(timeline)
+    context = {
+        "country": country,
+        "partner": partner,
+        "meeting_count": meetings.count(),
+        "timeline": timeline,
+        "levels": [stats.Level.LABELS[level] for level in levels],
+        "levels_by_year": levels_by_year,
+        "chart": bar_chart(fill_years(stats.per_year(meetings))),
+        "first": meetings.filter(start_date__isnull=False).oldest_first().first(),
+        "latest": meetings.filter(start_date__isnull=False).first(),
+        "list_query": f"country={country.code}&country={partner.code}&country_match=all",
+    }
+    return render(request, "diplomacy/country_pair.html", context)
 
 
 def organization_list(request):
@@ -150,7 +219,3 @@ def person_suggest(request):
 
 def organization_suggest(request):
     return suggest(Organization.objects.public(), request)
-
-
-def country_pair(request, code, other):
-    raise Http404("Not yet")
