@@ -52,6 +52,12 @@ class Level:
         DEPUTY: _("Deputies"),
         OTHER: _("Other"),
     }
+    BADGES = {
+        LEADER: _("Leader level"),
+        MINISTER: _("Minister level"),
+        DEPUTY: _("Deputy level"),
+        OTHER: _("Other level"),
+    }
 
 
 def title_level(title):
@@ -148,7 +154,7 @@ def timeline(meetings):
     for meeting in meetings:
         year = meeting.start_date.year if meeting.start_date else None
         level = meeting_level(meeting)
-        years.setdefault(year, []).append((meeting, level, Level.LABELS[level]))
+        years.setdefault(year, []).append((meeting, level, Level.BADGES[level]))
     return sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
 
 
