@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test lint format check clean bench eval
+.PHONY: run install test lint format check clean bench eval messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: install
 ## eval: measure the entity suggestions against the labelled seed articles (throwaway database)
 eval: install
 	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_suggestions --fresh-db --check
+
+## messages: collect the translatable strings into locale/vi/LC_MESSAGES/django.po and compile
+## them into django.mo (needs GNU gettext); translate the new entries, run it again, commit both
+messages: install
+	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=artifacts
+	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=staticfiles --ignore=artifacts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
