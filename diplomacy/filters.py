@@ -23,6 +23,9 @@ ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
 class CountryCodesField(django_filters.fields.ModelMultipleChoiceField):
     """Accepts ISO codes in any case (vn, VN) and rejects junk before it reaches the database."""
 
+    def label_from_instance(self, obj):
+        return obj.local_name
+
     def clean(self, value):
         if value:
             value = [code.strip() for code in value]
@@ -288,7 +291,7 @@ def active_filters(filterset):
     chips = []
     for country in cleaned.get("country") or []:
         raw = next((code for code in data.getlist("country") if code.upper() == country.pk), "")
-        chips.append((_("Country"), country, query_without(data, "country", raw)))
+        chips.append((_("Country"), country.local_name, query_without(data, "country", raw)))
     if len(cleaned.get("country") or []) > 1:
         match = dict(MeetingFilter.CountryMatch.choices)[cleaned["country_match"]]
         chips.append((_("Match"), match, query_without(data, "country_match")))

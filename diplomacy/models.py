@@ -104,6 +104,13 @@ class Country(models.Model):
         return reverse("country_detail", args=[self.code.lower()])
 
     @property
+    def local_name(self):
+        """The name in the reader's language."""
+        from diplomacy.countries import local_country_name
+
+        return local_country_name(self)
+
+    @property
     def other_name_list(self):
         return split_lines(self.other_names)
 
@@ -524,14 +531,15 @@ class Meeting(EditorialModel, Publishable):
         if self.date_precision == self.Precision.YEAR:
             return str(start.year)
         if self.date_precision == self.Precision.MONTH:
-            return date_format(start, "F Y")
+            return date_format(start, "YEAR_MONTH_FORMAT")
         if end and end != start:
-            return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
-        return date_format(start, "j F Y")
+            return f"{date_format(start, 'DATE_FORMAT')} – {date_format(end, 'DATE_FORMAT')}"
+        return date_format(start, "DATE_FORMAT")
 
     @property
     def place_label(self):
-        parts = [self.location_city, self.location_country.name if self.location_country else ""]
+        country = self.location_country.local_name if self.location_country else ""
+        parts = [self.location_city, country]
         return ", ".join(part for part in parts if part)
 
     @property
