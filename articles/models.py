@@ -98,7 +98,9 @@ class Article(EditorialModel, Publishable):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     byline = models.CharField(_("byline"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    topics = TaggableManager(verbose_name=_("topics"), through=TaggedArticle, blank=True)
+    topics = TaggableManager(
+        verbose_name=_("topics"), through=TaggedArticle, blank=True, ordering=["name"]
+    )
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="articles"
     )

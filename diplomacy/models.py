@@ -479,7 +479,9 @@ class Meeting(EditorialModel, Publishable):
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("organizations"), blank=True, related_name="meetings"
     )
-    topics = TaggableManager(verbose_name=_("topics"), through=TaggedMeeting, blank=True)
+    topics = TaggableManager(
+        verbose_name=_("topics"), through=TaggedMeeting, blank=True, ordering=["name"]
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = MeetingQuerySet.as_manager()

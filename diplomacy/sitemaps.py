@@ -115,6 +115,6 @@ def robots_txt(request):
         "Allow: /",
         *(f"Disallow: {path}" for path in disallowed),
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,6 +1,7 @@
 import os
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
@@ -37,8 +38,10 @@ urlpatterns = [
     path("articles/<slug:slug>/", article_views.article_detail, name="article_detail"),
     path("search/", search.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # An index of per-section sitemaps: one sitemap holds at most 50,000 addresses.
+    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap_index"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap,
         {"sitemaps": sitemaps.SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",

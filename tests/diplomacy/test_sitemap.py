@@ -3,10 +3,13 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diplomacy import urls
 from diplomacy.models import Status
+from diplomacy.sitemaps import SITEMAPS
 from tests.factories import (
     ArticleFactory,
     MeetingFactory,
@@ -45,14 +48,33 @@ def site():
     }
 
 
-def sitemap_entries(client):
+def section_addresses(client):
+    """The section sitemaps the index at /sitemap.xml lists."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.findall(f"{SITEMAP}url")
-    }
+    index = ET.fromstring(response.content)
+    return [node.findtext(f"{SITEMAP}loc") for node in index.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_entries(client):
+    entries = {}
+    for address in section_addresses(client):
+        response = client.get(address.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        entries.update(
+            {
+                url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+                for url in root.findall(f"{SITEMAP}url")
+            }
+        )
+    return entries
+
+
+def test_the_sitemap_is_an_index_of_sections(client, site):
+    assert sorted(section_addresses(client)) == sorted(
+        f"http://testserver/sitemap-{section}.xml" for section in SITEMAPS
+    )
 
 
 def test_the_sitemap_lists_the_home_page_and_the_lists(client, site):
@@ -92,12 +114,15 @@ def test_meetings_and_articles_in_the_sitemap_carry_their_last_change(client, si
     )
 
 
-def test_the_sitemap_takes_a_fixed_number_of_queries(client, site, django_assert_num_queries):
-    with django_assert_num_queries(10):
-        client.get("/sitemap.xml")
+def test_the_sitemap_takes_a_fixed_number_of_queries(client, site):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            sitemap_entries(client)
+        return len(captured)
+
+    few = queries()
     MeetingFactory.create_batch(10, people=[PersonFactory()])
-    with django_assert_num_queries(10):
-        client.get("/sitemap.xml")
+    assert queries() == few
 
 
 def test_robots_txt_allows_all_but_the_admin_and_the_exports_and_names_the_sitemap(client):
