@@ -12,6 +12,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy.models import Country, Meeting, Organization, Person, TaggedMeeting, Topic
@@ -20,8 +21,18 @@ from diplomacy.text import fold
 ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
+class LocalNameChoices(ModelChoiceIterator):
+    """Countries in the order of the names the reader sees."""
+
+    def __iter__(self):
+        for country in sorted(self.queryset, key=lambda country: fold(country.local_name)):
+            yield self.choice(country)
+
+
 class CountryCodesField(django_filters.fields.ModelMultipleChoiceField):
     """Accepts ISO codes in any case (vn, VN) and rejects junk before it reaches the database."""
+
+    iterator = LocalNameChoices
 
     def label_from_instance(self, obj):
         return obj.local_name
