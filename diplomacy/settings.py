@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "django_countries",
+    "simple_history",
     "diplomacy",
     "articles",
 ]
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records which user made each change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
