@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from articles import views as article_views
-from diplomacy import exports, feeds, search, sitemaps, views
+from diplomacy import exports, feeds, health, search, sitemaps, views
 
 # The admin's address is configurable so it is not where every scanner looks first.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
@@ -47,5 +47,6 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
     path(ADMIN_PATH, admin.site.urls),
 ]
