@@ -30,8 +30,17 @@ run: install .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install and run the whole test suite (SQLite, or DATABASE_URL when set)
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## browser: Debian's Chromium for the browser tests (tests/browser), installed when missing
+.PHONY: browser
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@[ -x "$(CHROMIUM)" ] || { \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
 lint: install
 	$(BIN)/ruff check .
