@@ -35,8 +35,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}
-# The site has no /favicon.ico (base.html links none), and Chromium asks for it on every
-# page; its 404 is not an error of the page being checked.
+# The site's pages link their icon, but Django's admin pages link none, so Chromium asks
+# for /favicon.ico there; its 404 is not an error of the page being checked.
 IGNORED_MISSING_FILES = ("/favicon.ico",)
 
 # Runs in the page: the landmarks and labels every page needs.

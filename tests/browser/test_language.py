@@ -31,14 +31,6 @@ def test_a_reader_switches_to_vietnamese_and_the_next_page_stays_vietnamese(tour
     tour.check("countries-vi")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    raises=AssertionError,
-    reason=(
-        "templates/includes/bar_chart.html prints the SVG coordinates localized: in Vietnamese "
-        'they get a decimal comma (<rect x="2,0">), which Chromium rejects with console errors'
-    ),
-)
 def test_the_country_charts_draw_without_errors_in_vietnamese(open_tour, demo):
     # Accept-Language picks the language when the reader has not chosen one.
     tour = open_tour(locale="vi-VN")
