@@ -1,9 +1,11 @@
-"""Article text as safe HTML: body paragraphs with linked mentions, mention snippets."""
+"""Article text as safe HTML: body paragraphs with linked mentions, HTML bodies, snippets."""
 
 import re
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from articles.sanitize import sanitize_body
 
 # A blank line, also when the text came from a browser with CRLF line ends.
 BLANK_LINE = re.compile(r"\r?\n(?:[ \t]*\r?\n)+")
@@ -59,6 +61,15 @@ def linked_paragraphs(text, spans):
         parts.append(escape(text[position:end]))
         paragraphs.append(mark_safe("".join(parts)))
     return paragraphs
+
+
+def body_html(text):
+    """A body that holds HTML, as safe HTML.
+
+    It was sanitized when the article was saved; it is sanitized again here, so a body
+    written some other way (a bulk update, an import, a database edit) is no risk either.
+    """
+    return mark_safe(sanitize_body(text))
 
 
 def snippet(text, start, end, context=30):

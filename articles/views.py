@@ -6,7 +6,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Outlet
-from articles.rendering import linked_paragraphs
+from articles.rendering import body_html, linked_paragraphs
+from articles.sanitize import looks_like_html
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest
 from diplomacy.views import paginate
 
@@ -65,7 +66,12 @@ def article_detail(request, slug):
     article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
     context = {
         "article": article,
-        "paragraphs": linked_paragraphs(article.body, mention_links(article)),
         "meetings": article.meetings.published().for_list().newest_first(),
     }
+    if looks_like_html(article.body):
+        # The editor's own markup, reduced to the allow-list; mentions are not linked.
+        context["body_html"] = body_html(article.body)
+    else:
+        # Plain text: paragraphs split on blank lines, tagged entities' mentions linked.
+        context["paragraphs"] = linked_paragraphs(article.body, mention_links(article))
     return render(request, "articles/article_detail.html", context)

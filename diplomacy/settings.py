@@ -6,9 +6,12 @@ typo fails at start-up rather than at the first request.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -47,6 +50,20 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_header(name):
+    """A header and the value that marks a secure request, written `X-Forwarded-Proto: https`,
+    as Django's SECURE_PROXY_SSL_HEADER wants it: ("HTTP_X_FORWARDED_PROTO", "https")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, separator, expected = (part.strip() for part in value.partition(":"))
+    if not separator or not expected or not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(
+            f"{name} must be a header and a value, like 'X-Forwarded-Proto: https', got {value!r}"
+        )
+    return ("HTTP_" + header.upper().replace("-", "_"), expected)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -73,12 +90,17 @@ INSTALLED_APPS = [
     "taggit",
     "django_countries",
     "simple_history",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp",
+    # Throttles repeated failed logins (AXES_* below).
+    "axes",
     "diplomacy",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the language cookie set by the switcher, else Accept-Language.
@@ -90,6 +112,8 @@ MIDDLEWARE = [
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diplomacy.urls"
@@ -123,6 +147,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The axes backend first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,11 +195,55 @@ TAGGIT_CASE_INSENSITIVE = True
 MEETINGS_PER_PAGE = env_int("MEETINGS_PER_PAGE", 20)
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 20)
 
+# Security. In production (DEBUG off) every request is HTTPS: plain HTTP is redirected,
+# browsers are told to use HTTPS only (HSTS) and cookies are sent over HTTPS only. With
+# DEBUG on (`make run`, http://127.0.0.1:8000) none of that applies unless asked for.
+# `python manage.py check --deploy` passes with these defaults.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn only this site's origin from links followed out of it.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# Content Security Policy (django-csp): scripts, styles, fonts and requests from this site
+# only, so neither the public pages nor the admin may carry inline scripts, inline styles
+# or event-handler attributes. JSON-LD (<script type="application/ld+json">) is data and is
+# not affected. Images may also be data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Repeated failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one username
+# from one address, that username is locked out from that address for AXES_COOLOFF_TIME;
+# other users at the same address, and the same user elsewhere, can still log in. Attempts
+# are kept in the database, so every app server sees the same counts.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Behind reverse proxies the client's address is the one the outermost proxy put in
+# X-Forwarded-For: the number of proxies says which entry that is (see client_ip_address).
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "diplomacy.settings.client_ip_address"
 
 LOGGING = {
     "version": 1,
@@ -177,3 +251,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+def client_ip_address(request):
+    """The address of the client that sent `request`, for django-axes.
+
+    With no proxy in front (AXES_IPWARE_PROXY_COUNT unset) it is the connection's address.
+    With N proxies, each appending the address it received the request from to
+    X-Forwarded-For, the client is the N-th entry from the right: entries further left were
+    written by the client itself and cannot be trusted. A request with fewer entries did not
+    come through the proxies, and its connection's address is used.
+    """
+    from django.conf import settings
+
+    count = settings.AXES_IPWARE_PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+        if len(entries) >= count:
+            return entries[-count]
+    return request.META.get("REMOTE_ADDR")
