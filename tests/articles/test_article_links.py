@@ -119,14 +119,24 @@ def test_a_draft_only_person_is_never_linked(client, record):
     assert client.get(f"/people/{retno.slug}/").status_code == 404
 
 
-def test_the_body_is_escaped(client, record):
+def test_the_plain_text_body_is_escaped(client, record):
+    son, _, _ = record
+    article = ArticleFactory(body="Bùi Thanh Sơn said a < b & \"c\" > 'd'.")
+    article.people.add(son)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert (
+        f'<p><a href="/people/{son.slug}/">Bùi Thanh Sơn</a> '
+        "said a &lt; b &amp; &quot;c&quot; &gt; &#x27;d&#x27;.</p>"
+    ) in html
+
+
+def test_a_body_with_tags_is_html_and_loses_its_script(client, record):
     son, _, _ = record
     article = ArticleFactory(body="<script>alert('Bùi Thanh Sơn')</script>\n\nBùi Thanh Sơn <i>")
     article.people.add(son)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<script>alert" not in html
-    assert "&lt;script&gt;alert(&#x27;" in html
-    assert f'<p><a href="/people/{son.slug}/">Bùi Thanh Sơn</a> &lt;i&gt;</p>' in html
+    assert "alert" not in html
+    assert "<p>Bùi Thanh Sơn <i></i></p>" in html
 
 
 def test_an_ambiguous_name_links_to_the_one_option_tagged(client, db):
