@@ -15,15 +15,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Outlet
 from articles.rendering import snippet
 from diplomacy.admin import (
     EditorialAdminMixin,
     FoldedSearchMixin,
+    HistoryAdminMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,
     PublishableAdminMixin,
+    VersionedAdminMixin,
 )
 from diplomacy.models import Country, Organization, Person, Position
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest_for_article
@@ -34,7 +37,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Outlet)
-class OutletAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
+class OutletAdmin(FoldedSearchMixin, OptionalSlugMixin, HistoryAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "website", "country", "article_count"]
     list_select_related = ["country"]
@@ -361,11 +364,13 @@ class ArticleAdmin(
     ListPrefetchMixin,
     OptionalSlugMixin,
     PublishableAdminMixin,
+    VersionedAdminMixin,
     EditorialAdminMixin,
-    admin.ModelAdmin,
+    HistoryAdminMixin,
+    SimpleHistoryAdmin,
 ):
     formfield_overrides = HTTPS_URLS
-    list_display = ["headline", "outlet", "published_on", "topic_names", "status"]
+    list_display = ["headline", "outlet", "published_on", "topic_names", "publication"]
     list_filter = ["status", "outlet"]
     list_select_related = ["outlet"]
     list_prefetch_related = ["topics"]
@@ -384,7 +389,7 @@ class ArticleAdmin(
                     "slug",
                     ("outlet", "byline"),
                     ("published_on", "source_url"),
-                    ("status", "published_at"),
+                    ("status", "publish_at", "published_at"),
                 ]
             },
         ),

@@ -6,15 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
+from articles.sanitize import sanitize_body
 from diplomacy.models import (
+    UNTRACKED_EDITORIAL,
     Country,
     EditorialModel,
+    History,
     Meeting,
     Organization,
     Person,
     Publishable,
     PublishableQuerySet,
     Topic,
+    VersionedModel,
 )
 from diplomacy.text import fold, unique_slug
 
@@ -31,6 +35,8 @@ class Outlet(models.Model):
         on_delete=models.PROTECT,
         related_name="outlets",
     )
+
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -82,7 +88,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(search_text__contains=key) if key else self
 
 
-class Article(EditorialModel, Publishable):
+class Article(EditorialModel, VersionedModel, Publishable):
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     standfirst = models.TextField(_("standfirst"), blank=True)
@@ -119,11 +125,17 @@ class Article(EditorialModel, Publishable):
     search_text = models.TextField(editable=False, default="")
 
     objects = ArticleQuerySet.as_manager()
+    # Topics (taggit's through model) are not in the history; the other relations are.
+    history = History(
+        excluded_fields=UNTRACKED_EDITORIAL,
+        m2m_fields=["countries", "people", "organizations", "meetings"],
+    )
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
         indexes = [
             # The public article list: published articles, newest first.
             models.Index(fields=["status", "-published_on"], name="article_status_date_idx"),
@@ -144,5 +156,7 @@ class Article(EditorialModel, Publishable):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.headline)
+        # Markup an editor pasted is cut down to the allowed tags; plain text is unchanged.
+        self.body = sanitize_body(self.body)
         self.search_text = fold("\n".join([self.headline, self.standfirst, self.body]))
         super().save(*args, **kwargs)

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -15,8 +17,33 @@ from diplomacy.text import fold, slugify_name, split_lines, to_ascii, unique_slu
 
 
 class Status(models.TextChoices):
+    """Where a meeting or an article stands in the editorial workflow.
+
+    Editors move a record between draft and in review; publishers publish it (now, or at
+    `publish_at`) and unpublish it, which withdraws it from the public site.
+    """
+
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+# The statuses only a publisher may give or take away.
+PUBLISHER_STATUSES = frozenset({Status.PUBLISHED, Status.UNPUBLISHED})
+
+
+class EditConflict(Exception):
+    """A record was saved from a copy older than the one in the database: someone else
+    changed it in between. Nothing was written; reload the record and apply the change
+    again."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        super().__init__(
+            f"{obj._meta.verbose_name} {obj.pk} was changed after version {obj.version} "
+            "was read; the save was refused."
+        )
 
 
 class EditorialModel(models.Model):
@@ -47,14 +74,96 @@ class EditorialModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """Optimistic locking: `version` counts the saves of a record, and a save succeeds only
+    if the record is still at the version it was read at.
+
+    Each save of an existing record first runs `UPDATE ... SET version = version + 1 WHERE
+    id = ? AND version = ?` in the save's transaction. The row stays locked until the
+    transaction ends, so of two saves from the same version exactly one matches; the other
+    raises EditConflict and writes nothing. The admin turns that into a form error.
+    """
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("How many times the record has been saved."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if (
+            self._state.adding
+            or self.pk is None
+            or kwargs.get("force_insert")
+            or (update_fields is not None and not update_fields)
+        ):
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk)
+        with transaction.atomic(using=using):
+            claimed = rows.filter(version=self.version).update(version=models.F("version") + 1)
+            if not claimed:
+                if rows.exists():
+                    raise EditConflict(self)
+                # The record was deleted meanwhile: saving creates it again, as Django does.
+                return super().save(*args, **kwargs)
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version -= 1
+                raise
+
+
+class History(HistoricalRecords):
+    """django-simple-history's HistoricalRecords, remembered on the model so the admin can
+    write one history row for a whole form save (fields, many-to-many fields and inlines)
+    instead of one per signal: see `record_history`."""
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls._history_records = self
+
+
+# Fields left out of the history: derived from other fields (search_text) or repeating what
+# each history row records anyway (who and when: history_user, history_date).
+UNTRACKED = ["search_text"]
+UNTRACKED_EDITORIAL = ["search_text", "updated", "updated_by", "version"]
+
+
+def record_history(obj, history_type, reason=None):
+    """Write one history row for `obj` as it is now ("+" created, "~" changed)."""
+    if reason:
+        field = type(obj).history.model._meta.get_field("history_change_reason")
+        obj._change_reason = Truncator(reason).chars(field.max_length)
+    type(obj)._history_records.create_historical_record(obj, history_type)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        """What readers may see: published, and the scheduled time (if any) has come."""
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=timezone.now()),
+            status=Status.PUBLISHED,
+        )
 
 
 class Publishable(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. A published item with a time in the future stays hidden until then."
+        ),
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
 
@@ -63,15 +172,47 @@ class Publishable(models.Model):
 
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        """Whether readers can see it now."""
+        return self.status == Status.PUBLISHED and (
+            self.publish_at is None or self.publish_at <= timezone.now()
+        )
 
-    def publish(self):
+    @property
+    def is_scheduled(self):
+        """Published, but hidden until `publish_at`."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    def publish(self, at=None):
+        """Publish now, or from `at` on when it is given."""
         self.status = Status.PUBLISHED
-        if self.published_at is None:
-            self.published_at = timezone.now()
+        if at is not None:
+            self.publish_at = at
+        self.stamp_first_publication()
+
+    def stamp_first_publication(self):
+        """`published_at` is when readers first could see it: set on the first publication
+        (the scheduled time for a scheduled one), then never changed."""
+        now = timezone.now()
+        if self.status == Status.PUBLISHED:
+            goes_public = max(self.publish_at, now) if self.publish_at else now
+            # Not yet public (never published, or scheduled): follow the schedule.
+            if self.published_at is None or self.published_at > now:
+                self.published_at = goes_public
+        elif self.published_at is not None and self.published_at > now:
+            # A scheduled publication called off before its time: it never was public.
+            self.published_at = None
 
     def unpublish(self):
-        self.status = Status.DRAFT
+        """Withdraw it from the public site; something never seen goes back to draft."""
+        was_public = self.is_published or (
+            self.published_at is not None and self.published_at <= timezone.now()
+        )
+        self.status = Status.UNPUBLISHED if was_public else Status.DRAFT
+        self.stamp_first_publication()
 
 
 # Countries -----------------------------------------------------------------------------
@@ -91,6 +232,8 @@ class Country(models.Model):
         _("demonyms"), blank=True, help_text=_("One per line: Vietnamese, Palestinian, ...")
     )
     search_text = models.TextField(editable=False, default="")
+
+    history = History(excluded_fields=UNTRACKED)
 
     class Meta:
         ordering = ["name"]
@@ -148,7 +291,7 @@ class EntityQuerySet(models.QuerySet):
         return self.filter(search_text__contains=key) if key else self
 
 
-class Organization(EditorialModel):
+class Organization(EditorialModel, VersionedModel):
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
         GOVERNMENT = "government", _("Government or state body")
@@ -185,6 +328,7 @@ class Organization(EditorialModel):
     search_text = models.TextField(editable=False, default="")
 
     objects = EntityQuerySet.as_manager()
+    history = History(excluded_fields=UNTRACKED_EDITORIAL)
     article_relation = "organizations"
 
     class Meta:
@@ -205,7 +349,7 @@ class Organization(EditorialModel):
         super().save(*args, **kwargs)
 
 
-class Person(EditorialModel):
+class Person(EditorialModel, VersionedModel):
     name = models.CharField(
         _("name"), max_length=200, help_text=_("As written natively: Bùi Thanh Sơn.")
     )
@@ -236,6 +380,7 @@ class Person(EditorialModel):
     search_text = models.TextField(editable=False, default="")
 
     objects = EntityQuerySet.as_manager()
+    history = History(excluded_fields=UNTRACKED_EDITORIAL)
     article_relation = "people"
 
     class Meta:
@@ -294,6 +439,8 @@ class Position(models.Model):
     )
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
+
+    history = History()
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
@@ -419,7 +566,7 @@ class MeetingQuerySet(PublishableQuerySet):
         )
 
 
-class Meeting(EditorialModel, Publishable):
+class Meeting(EditorialModel, VersionedModel, Publishable):
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral meeting")
         TALKS = "talks", _("Talks")
@@ -485,11 +632,16 @@ class Meeting(EditorialModel, Publishable):
     search_text = models.TextField(editable=False, default="")
 
     objects = MeetingQuerySet.as_manager()
+    # Topics (taggit's through model) are not in the history; the other relations are.
+    history = History(
+        excluded_fields=UNTRACKED_EDITORIAL, m2m_fields=["countries", "organizations"]
+    )
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "-id"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        permissions = [("publish_meeting", _("Can publish, unpublish and schedule meetings"))]
         constraints = [
             models.CheckConstraint(
                 name="meeting_ends_after_start",
@@ -596,6 +748,8 @@ class Participant(models.Model):
         _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = History()
 
     class Meta:
         ordering = ["order", "id"]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from articles.models import Article, Outlet
 from diplomacy.models import Country, Meeting, Organization, Participant, Person, Position, Status
-from diplomacy.roles import EDITORS
+from diplomacy.roles import EDITORS, PUBLISHERS
 
 
 def country(code):
@@ -35,6 +35,18 @@ class EditorFactory(UserFactory):
     def editors_group(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name=EDITORS))
+
+
+class PublisherFactory(UserFactory):
+    """A staff user in the Publishers group: edits, and publishes, unpublishes, schedules."""
+
+    username = "publisher"
+    is_staff = True
+
+    @factory.post_generation
+    def publishers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=PUBLISHERS))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

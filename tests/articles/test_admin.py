@@ -123,7 +123,12 @@ def test_it_adds_an_outlet_with_an_ascii_slug(editor_client):
 def test_it_records_who_changed_an_article(editor_client, editor):
     author = EditorFactory(username="author")
     article = ArticleFactory(created_by=author, updated_by=author)
-    data = article_post(headline="A new headline", slug=article.slug)
+    data = article_post(
+        headline="A new headline",
+        slug=article.slug,
+        status=article.status,
+        version=str(article.version),
+    )
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert_saved(editor_client.post(url, data))
     article.refresh_from_db()
@@ -132,22 +137,22 @@ def test_it_records_who_changed_an_article(editor_client, editor):
     assert article.updated_by == editor
 
 
-def test_the_publish_action_publishes_articles(editor_client, editor):
+def test_the_publish_action_publishes_articles(publisher_client, publisher):
     drafts = ArticleFactory.create_batch(2, status=Status.DRAFT)
-    response = run_action(editor_client, "publish_selected", drafts)
+    response = run_action(publisher_client, "publish_selected", drafts)
     assert "2 articles published." in [str(m) for m in response.context["messages"]]
     for article in drafts:
         article.refresh_from_db()
         assert article.is_published
         assert article.published_at is not None
-        assert article.updated_by == editor
+        assert article.updated_by == publisher
 
 
-def test_the_unpublish_action_returns_articles_to_draft(editor_client):
+def test_the_unpublish_action_withdraws_published_articles(publisher_client):
     article = ArticleFactory(status=Status.PUBLISHED)
-    run_action(editor_client, "unpublish_selected", [article])
+    run_action(publisher_client, "unpublish_selected", [article])
     article.refresh_from_db()
-    assert article.status == Status.DRAFT
+    assert article.status == Status.UNPUBLISHED
 
 
 @pytest.mark.parametrize("term", ["Bùi Thanh Sơn", "bui thanh son", "Bui Thanh Son"])

@@ -297,6 +297,7 @@ def test_it_rejects_adding_a_person_already_on_a_saved_meeting(editor_client, so
     data = meeting_post(
         title=meeting.title,
         slug=meeting.slug,
+        version=str(meeting.version),
         **management_form("participants", total=2, initial=1),
         **{
             "participants-0-id": str(existing.pk),
@@ -324,7 +325,12 @@ def test_it_rejects_adding_a_person_already_on_a_saved_meeting(editor_client, so
 def test_it_records_who_changed_a_meeting(editor_client, editor):
     author = EditorFactory(username="author")
     meeting = MeetingFactory(created_by=author, updated_by=author)
-    data = meeting_post(title="Renamed talks", slug=meeting.slug)
+    data = meeting_post(
+        title="Renamed talks",
+        slug=meeting.slug,
+        status=meeting.status,
+        version=str(meeting.version),
+    )
     url = reverse("admin:diplomacy_meeting_change", args=[meeting.pk])
     assert_saved(editor_client.post(url, data))
     meeting.refresh_from_db()
@@ -343,11 +349,11 @@ def test_it_shows_the_record_read_only_on_the_change_page(editor_client, editor)
     assert "field-published_at" in response.text
 
 
-def test_it_stamps_the_first_publication_when_an_editor_sets_the_status(editor_client):
+def test_it_stamps_the_first_publication_when_a_publisher_sets_the_status(publisher_client):
     meeting = MeetingFactory(status=Status.DRAFT)
-    data = meeting_post(slug=meeting.slug, status=Status.PUBLISHED)
+    data = meeting_post(slug=meeting.slug, status=Status.PUBLISHED, version=str(meeting.version))
     url = reverse("admin:diplomacy_meeting_change", args=[meeting.pk])
-    assert_saved(editor_client.post(url, data))
+    assert_saved(publisher_client.post(url, data))
     meeting.refresh_from_db()
     assert meeting.is_published
     assert meeting.published_at is not None
@@ -406,35 +412,33 @@ def run_action(client, model_name, action, objects):
     )
 
 
-def test_the_publish_action_publishes_drafts_and_reports_the_count(editor_client, editor):
+def test_the_publish_action_publishes_drafts_and_reports_the_count(publisher_client, publisher):
     drafts = [MeetingFactory(status=Status.DRAFT) for _ in range(2)]
     already = MeetingFactory(status=Status.PUBLISHED)
-    response = run_action(editor_client, "meeting", "publish_selected", [*drafts, already])
+    response = run_action(publisher_client, "meeting", "publish_selected", [*drafts, already])
     assert "2 meetings published." in [str(m) for m in response.context["messages"]]
     for meeting in drafts:
         meeting.refresh_from_db()
         assert meeting.status == Status.PUBLISHED
         assert meeting.published_at is not None
-        assert meeting.updated_by == editor
+        assert meeting.updated_by == publisher
 
 
-def test_the_unpublish_action_returns_meetings_to_draft(editor_client):
+def test_the_unpublish_action_withdraws_published_meetings(publisher_client):
     meeting = MeetingFactory(status=Status.PUBLISHED)
-    response = run_action(editor_client, "meeting", "unpublish_selected", [meeting])
-    assert "1 meeting unpublished (back to draft)." in [
-        str(m) for m in response.context["messages"]
-    ]
+    response = run_action(publisher_client, "meeting", "unpublish_selected", [meeting])
+    assert "1 meeting unpublished." in [str(m) for m in response.context["messages"]]
     meeting.refresh_from_db()
-    assert meeting.status == Status.DRAFT
+    assert meeting.status == Status.UNPUBLISHED
 
 
-def test_unpublishing_keeps_the_first_publication_date(editor_client):
+def test_unpublishing_keeps_the_first_publication_date(publisher_client):
     meeting = MeetingFactory(status=Status.DRAFT)
-    run_action(editor_client, "meeting", "publish_selected", [meeting])
+    run_action(publisher_client, "meeting", "publish_selected", [meeting])
     meeting.refresh_from_db()
     first = meeting.published_at
-    run_action(editor_client, "meeting", "unpublish_selected", [meeting])
-    run_action(editor_client, "meeting", "publish_selected", [meeting])
+    run_action(publisher_client, "meeting", "unpublish_selected", [meeting])
+    run_action(publisher_client, "meeting", "publish_selected", [meeting])
     meeting.refresh_from_db()
     assert meeting.published_at == first
 
@@ -667,7 +671,9 @@ def test_the_prepopulated_slug_transliterates_vietnamese(editor_client):
 # The editor's journey, end to end ---------------------------------------------------------
 
 
-def test_an_editor_adds_a_meeting_publishes_it_and_readers_see_it(editor_client, son, riyad):
+def test_an_editor_adds_a_meeting_a_publisher_publishes_it_and_readers_see_it(
+    editor_client, publisher_client, son, riyad
+):
     # Saved as a draft, the meeting is not public yet.
     assert_saved(
         editor_client.post(
@@ -679,7 +685,7 @@ def test_an_editor_adds_a_meeting_publishes_it_and_readers_see_it(editor_client,
     assert "Talks in Hà Nội" not in editor_client.get(public_list).content.decode()
     assert editor_client.get(meeting.get_absolute_url()).status_code == 404
 
-    run_action(editor_client, "meeting", "publish_selected", [meeting])
+    run_action(publisher_client, "meeting", "publish_selected", [meeting])
 
     listed = editor_client.get(public_list, {"person": son.slug, "country": "PS"})
     assert [m.title for m in listed.context["meetings"]] == ["Talks in Hà Nội"]
