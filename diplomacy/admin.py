@@ -21,9 +21,9 @@ from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.models import ItemBase
 
 from articles.models import Article
+from diplomacy.admin_merge import merge_organizations, merge_people, merge_topics_action
 from diplomacy.models import (
     PUBLISHER_STATUSES,
     Country,
@@ -664,6 +664,7 @@ class PersonAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
     inlines = [PositionInline]
+    actions = [merge_people]
 
     @admin.display(description=_("current position"))
     def current_position(self, obj):
@@ -688,6 +689,7 @@ class OrganizationAdmin(
     fields = ["name", "acronym", "slug", "kind", "country", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent"]
+    actions = [merge_organizations]
 
 
 # Topics --------------------------------------------------------------------------------
@@ -701,7 +703,7 @@ class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     folded_search_fields = ("slug",)
     ordering = ["name"]
     fields = ["name", "slug"]
-    actions = ["merge_topics"]
+    actions = [merge_topics_action]
     # An empty slug is only filled when a topic is created.
     slug_optional_on_change = False
 
@@ -722,45 +724,6 @@ class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj):
         return obj.article_count
-
-    @admin.action(
-        description=_("Merge selected topics into the most used one"),
-        permissions=["change", "delete"],
-    )
-    def merge_topics(self, request, queryset):
-        topics = sorted(queryset, key=lambda t: (-(t.meeting_count + t.article_count), t.pk))
-        if len(topics) < 2:
-            self.message_user(request, _("Select at least two topics to merge."), messages.WARNING)
-            return
-        target, others = topics[0], topics[1:]
-        # Every tagged-item table pointing at Topic (meetings, articles).
-        tagged_models = [
-            rel.related_model
-            for rel in Topic._meta.related_objects
-            if issubclass(rel.related_model, ItemBase)
-        ]
-        with transaction.atomic():
-            for tagged in tagged_models:
-                for other in others:
-                    # An item tagged with both keeps one row (one tag per item is unique).
-                    both = tagged.objects.filter(tag=target).values("content_object")
-                    tagged.objects.filter(tag=other, content_object__in=both).delete()
-                    tagged.objects.filter(tag=other).update(tag=target)
-            names = ", ".join(t.name for t in others)
-            merged = Topic.objects.filter(pk__in=[other.pk for other in others])
-            self.log_deletions(request, merged)
-            merged.delete()
-            self.log_change(request, target, _("Merged %(names)s into it.") % {"names": names})
-        self.message_user(
-            request,
-            ngettext(
-                "Merged %(count)d topic (%(names)s) into “%(target)s”.",
-                "Merged %(count)d topics (%(names)s) into “%(target)s”.",
-                len(others),
-            )
-            % {"count": len(others), "names": names, "target": target.name},
-            messages.SUCCESS,
-        )
 
 
 # Meetings ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -10,7 +10,7 @@ from articles.models import Article
 from diplomacy import stats
 from diplomacy.charts import bar_chart, fill_years
 from diplomacy.filters import active_filters, filter_meetings, query_with
-from diplomacy.models import Country, Meeting, Organization, Person, Status
+from diplomacy.models import Country, Meeting, Organization, Person
 from diplomacy.seo import jsonld_script, meeting_event
 
 # How many meetings a person, country or organization page lists before linking to the
@@ -112,8 +112,14 @@ def person_detail(request, slug):
 
 
 def country_list(request):
+    # Count through .published(), so scheduled meetings stay uncounted until they are out.
+    published = Meeting.countries.through.objects.filter(
+        country=OuterRef("pk"), meeting__in=Meeting.objects.published().values("pk")
+    )
     countries = Country.objects.annotate(
-        meeting_count=Count("meetings", filter=Q(meetings__status=Status.PUBLISHED))
+        meeting_count=Subquery(
+            published.values("country").annotate(count=Count("pk")).values("count")[:1]
+        )
     )
     return render(request, "diplomacy/country_list.html", {"countries": countries})
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diplomacy.models import Meeting, Person, Status
-from tests.factories import EditorFactory, MeetingFactory
+from tests.factories import MeetingFactory, PublisherFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,7 +38,7 @@ def pick_in_autocomplete(tour, field, typed, choice):
 
 
 def test_an_editor_adds_a_published_meeting_with_two_participants(tour, demo):
-    editor = EditorFactory(username="desk-editor", password=PASSWORD)
+    editor = PublisherFactory(username="desk-editor", password=PASSWORD)
     assert not editor.is_superuser
 
     log_in(tour, editor.username)
@@ -79,7 +79,7 @@ def test_an_editor_adds_a_published_meeting_with_two_participants(tour, demo):
 
 
 def test_an_editor_publishes_a_draft_meeting_from_the_changelist(tour, demo):
-    editor = EditorFactory(username="desk-editor", password=PASSWORD)
+    editor = PublisherFactory(username="desk-editor", password=PASSWORD)
     draft = MeetingFactory(
         title="Draft talks awaiting confirmation",
         start_date=datetime.date(2026, 3, 3),

@@ -20,7 +20,7 @@ from diplomacy.models import (
     TaggedMeeting,
     Topic,
 )
-from diplomacy.roles import EDITORS
+from diplomacy.roles import EDITORS, PUBLISHERS
 from diplomacy.text import fold
 
 REPO = Path(__file__).resolve().parents[2]
@@ -371,18 +371,30 @@ def create_editor(*args):
 
 
 def printed_password(output, username="editor"):
-    match = re.search(rf"Editor account: {username} / (\S+)  \(log in at http://\S+/\)", output)
+    match = re.search(
+        rf"Editor account \(\w+\): {username} / (\S+)  \(log in at http://\S+/\)", output
+    )
     assert match, output
     return match.group(1)
 
 
-def test_create_editor_makes_a_staff_member_of_editors_who_is_not_a_superuser(db):
+def test_create_editor_makes_a_staff_publisher_who_is_not_a_superuser(db):
+    # The set-up's account goes through the whole desk: edit, then publish.
     create_editor()
 
     user = get_user_model().objects.get(username="editor")
     assert user.is_staff
     assert not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [PUBLISHERS]
+    assert user.has_perm("diplomacy.publish_meeting")
+
+
+def test_create_editor_with_the_editor_role_cannot_publish(db):
+    create_editor("--role", "editor", "--username", "writer")
+
+    user = get_user_model().objects.get(username="writer")
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
+    assert not user.has_perm("diplomacy.publish_meeting")
 
 
 def test_create_editor_prints_a_usable_random_password_that_differs_each_time(db):
