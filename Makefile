@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test lint format check clean bench eval messages
+.PHONY: run install test lint format check clean bench eval messages fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,15 @@ eval: install
 messages: install
 	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=staticfiles --ignore=artifacts
+
+## fuzz: hostile input at every public URL (FUZZ_EXAMPLES per test; 500 here, 100 in `make test`)
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+
+## load: gunicorn, 50 readers for 60 s and an editor saving in the admin, on SQLite then PostgreSQL
+load: install
+	SECRET_KEY=loadtest ENV_FILE= $(BIN)/python manage.py loadtest $(LOAD_ARGS)
+	SECRET_KEY=loadtest ENV_FILE= $(BIN)/python manage.py loadtest --postgres $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -16,7 +16,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from diplomacy.models import Country, Meeting, Organization, Person, TaggedMeeting, Topic
-from diplomacy.text import fold
+from diplomacy.text import fold, strip_control
 
 ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
 
@@ -103,6 +103,10 @@ class EntityFilter(django_filters.Filter):
 
 class TopicFilter(django_filters.Filter):
     field_class = TopicField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 100)  # as long as a topic name can be
+        super().__init__(*args, **kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -205,6 +209,14 @@ class MeetingFilter(django_filters.FilterSet):
         ]
 
     def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Control characters mean nothing in a filter and cannot appear in XML feeds.
+            data = data.copy()
+            for name in list(data):
+                if hasattr(data, "setlist"):
+                    data.setlist(name, [strip_control(value) for value in data.getlist(name)])
+                elif isinstance(data[name], str):
+                    data[name] = strip_control(data[name])
         # A missing country_match means "any", without turning the form invalid.
         if data is not None and not (data.get("country_match") and data.get("sort")):
             data = data.copy()

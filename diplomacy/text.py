@@ -15,6 +15,11 @@ def to_ascii(text):
     return _SPACES.sub(" ", _CONTROL.sub("", anyascii(text or ""))).strip()
 
 
+def strip_control(text):
+    """The text without control characters (tabs and newlines are kept)."""
+    return _CONTROL.sub("", text)
+
+
 def fold(text):
     """Search key: ASCII, lower case, single spaces. Both sides of a search are folded."""
     return to_ascii(text).lower()
