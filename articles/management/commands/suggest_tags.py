@@ -14,7 +14,6 @@ KINDS = [
     ("people", "person", "people"),
     ("organizations", "organization", "organizations"),
 ]
-STATUSES = {"draft": Status.DRAFT, "published": Status.PUBLISHED}
 CHUNK_SIZE = 200
 
 
@@ -43,9 +42,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--status",
-            choices=["draft", "published", "all"],
+            choices=[*Status.values, "all"],
             default="all",
-            help="Which articles, by publication status. Default: all.",
+            help="Which articles, by workflow status (a scheduled article counts as "
+            "published). Default: all.",
         )
         parser.add_argument("--ids", nargs="+", type=int, metavar="ID", help="Only these articles.")
         parser.add_argument(
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             Prefetch("organizations", queryset=Organization.objects.only("pk")),
         )
         if status != "all":
-            articles = articles.filter(status=STATUSES[status])
+            articles = articles.filter(status=status)
         if ids:
             articles = articles.filter(pk__in=ids)
             found = Article.objects.filter(pk__in=ids).values_list("pk", flat=True)
