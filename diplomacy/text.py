@@ -20,9 +20,13 @@ def strip_control(text):
     return _CONTROL.sub("", text)
 
 
+# PostgreSQL's text-search parser reads "<...>" as markup and drops the words inside.
+_ANGLES = str.maketrans("<>", "  ")
+
+
 def fold(text):
     """Search key: ASCII, lower case, single spaces. Both sides of a search are folded."""
-    return to_ascii(text).lower()
+    return _SPACES.sub(" ", to_ascii(text).lower().translate(_ANGLES)).strip()
 
 
 def slugify_name(text, max_length=200):

@@ -267,7 +267,7 @@ def test_a_save_committed_after_the_form_was_checked_still_refuses_this_one(
     assert Meeting.objects.get().title == "Talks (other editor)"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs row locks between two connections"
 )
