@@ -6,4 +6,7 @@ class DiplomacyConfig(AppConfig):
     verbose_name = "Diplomacy"
 
     def ready(self):
-        from diplomacy import signals  # noqa: F401  (connects the receivers)
+        from diplomacy import checks, signals  # noqa: F401  (registers checks and receivers)
+        from diplomacy.caching import connect_signals
+
+        connect_signals()

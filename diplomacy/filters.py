@@ -2,31 +2,64 @@
 country (ISO code, repeatable), country_match (any/all), person (slug), organization (slug),
 kind, date_from, date_to (YYYY-MM-DD), topic (tag slug), q.
 
-Every condition is an EXISTS subquery on the meeting row, so conditions on different
-relations always describe the same meeting ("person X and country Y in one meeting") and a
-meeting never appears twice, whatever the combination.
+Every condition on a relation is a semi-join subquery on the meeting row (MeetingQuerySet),
+so conditions on different relations always describe the same meeting ("person X and
+country Y in one meeting") and a meeting never appears twice, whatever the combination.
 """
 
 import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from diplomacy.models import Country, Meeting, Organization, Person, TaggedMeeting, Topic
+from diplomacy.caching import remembered
+from diplomacy.models import Country, Meeting, Organization, Person, Topic
 from diplomacy.text import fold, strip_control
 
 ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def country_choices():
+    """[(code, name)] of every country in the reader's language, in the order of the names
+    the reader sees; computed once per language until the record changes."""
+
+    def compute():
+        names = [(country.code, country.local_name) for country in Country.objects.all()]
+        return sorted(names, key=lambda choice: fold(choice[1]))
+
+    return remembered("country-choices", get_language(), compute)
 
 
 class LocalNameChoices(ModelChoiceIterator):
     """Countries in the order of the names the reader sees."""
 
     def __iter__(self):
-        for country in sorted(self.queryset, key=lambda country: fold(country.local_name)):
-            yield self.choice(country)
+        yield from country_choices()
+
+
+class CountrySelectMultiple(forms.SelectMultiple):
+    """The country list as Django's multiple select renders it, but built in Python: 249
+    options through the template engine cost more than the rest of the list page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item).upper() for item in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) in chosen else "", label)
+                for code, label in self.choices
+            ),
+        )
+        return format_html("<select{} multiple>\n{}\n</select>", flatatt(final_attrs), options)
 
 
 class CountryCodesField(django_filters.fields.ModelMultipleChoiceField):
@@ -146,7 +179,7 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="code",
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         method="filter_countries",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CountrySelectMultiple(attrs={"size": 6}),
     )
     country_match = django_filters.ChoiceFilter(
         label=_("Match"),
@@ -239,17 +272,8 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_countries(self, queryset, name, countries):
         if not countries:
             return queryset
-        through = Meeting.countries.through.objects
-        codes = [country.pk for country in countries]
-        if self.form.cleaned_data.get("country_match") == self.CountryMatch.ALL:
-            for code in codes:
-                queryset = queryset.filter(
-                    Exists(through.filter(meeting_id=OuterRef("pk"), country_id=code))
-                )
-            return queryset
-        return queryset.filter(
-            Exists(through.filter(meeting_id=OuterRef("pk"), country_id__in=codes))
-        )
+        match_all = self.form.cleaned_data.get("country_match") == self.CountryMatch.ALL
+        return queryset.with_countries([country.pk for country in countries], match_all)
 
     def filter_person(self, queryset, name, person):
         return queryset.with_person(person)
@@ -258,9 +282,7 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.with_organization(organization)
 
     def filter_topic(self, queryset, name, topic):
-        return queryset.filter(
-            Exists(TaggedMeeting.objects.filter(content_object=OuterRef("pk"), tag=topic))
-        )
+        return queryset.with_topic(topic)
 
     def filter_date_from(self, queryset, name, day):
         # A meeting matches when any of its days falls in the range.

@@ -528,27 +528,40 @@ class MeetingQuerySet(PublishableQuerySet):
     def oldest_first(self):
         return self.order_by(models.F("start_date").asc(nulls_last=True), "id")
 
+    # Conditions on many-valued relations are semi-joins, `id IN (SELECT meeting_id FROM
+    # <relation> WHERE ...)`: a meeting matches once however many rows match, there is no
+    # join to de-duplicate with DISTINCT, and each condition describes the same meeting.
+    # Written as IN rather than a correlated EXISTS so that SQLite starts from the relation's
+    # index (a person's few meetings) instead of probing every published meeting; PostgreSQL
+    # plans both forms as the same semi-join.
+
     def with_person(self, person):
-        return self.filter(
-            Exists(Participant.objects.filter(meeting=OuterRef("pk"), person=person))
-        )
+        return self.filter(pk__in=Participant.objects.filter(person=person).values("meeting_id"))
 
     def with_country(self, country):
-        return self.filter(
-            Exists(
-                Meeting.countries.through.objects.filter(
-                    meeting_id=OuterRef("pk"), country_id=country.pk
-                )
+        return self.with_countries([country.pk])
+
+    def with_countries(self, codes, match_all=False):
+        """Meetings with any of these countries, or with every one of them."""
+        through = Meeting.countries.through.objects
+        if not match_all:
+            return self.filter(
+                pk__in=through.filter(country_id__in=list(codes)).values("meeting_id")
             )
-        )
+        queryset = self
+        for code in codes:
+            queryset = queryset.filter(pk__in=through.filter(country_id=code).values("meeting_id"))
+        return queryset
 
     def with_organization(self, organization):
+        through = Meeting.organizations.through.objects
         return self.filter(
-            Exists(
-                Meeting.organizations.through.objects.filter(
-                    meeting_id=OuterRef("pk"), organization_id=organization.pk
-                )
-            )
+            pk__in=through.filter(organization_id=organization.pk).values("meeting_id")
+        )
+
+    def with_topic(self, topic):
+        return self.filter(
+            pk__in=TaggedMeeting.objects.filter(tag=topic).values("content_object_id")
         )
 
     def search(self, text):
@@ -556,13 +569,10 @@ class MeetingQuerySet(PublishableQuerySet):
         key = fold(text)
         if not key:
             return self
+        people = Person.objects.filter(search_text__contains=key).values("pk")
         return self.filter(
             Q(search_text__contains=key)
-            | Exists(
-                Participant.objects.filter(
-                    meeting=OuterRef("pk"), person__search_text__contains=key
-                )
-            )
+            | Q(pk__in=Participant.objects.filter(person__in=people).values("meeting_id"))
         )
 
 
@@ -654,10 +664,18 @@ class Meeting(EditorialModel, VersionedModel, Publishable):
             ),
         ]
         indexes = [
-            # The public list: published meetings, newest first, date range filters.
-            models.Index(fields=["status", "-start_date"], name="meeting_status_start_idx"),
-            # The kind filter.
-            models.Index(fields=["kind", "start_date"], name="meeting_kind_start_idx"),
+            # The public list: published meetings by date. It holds every column of
+            # `.published()`, the date and the kind, so the list's count and its year and
+            # kind facets are read from the index alone, never from the table's rows.
+            models.Index(
+                fields=["status", "start_date", "publish_at", "kind"],
+                name="meeting_published_idx",
+            ),
+            # The kind filter, and the kind facet over all meetings (read from the index).
+            models.Index(
+                fields=["kind", "start_date", "status", "publish_at"],
+                name="meeting_kind_start_idx",
+            ),
         ]
 
     def __str__(self):

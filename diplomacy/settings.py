@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: the admin, writes and the few seconds after a
+    # write read from the primary database, not a replica (diplomacy/routers.py).
+    "diplomacy.middleware.PrimaryForWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the language cookie set by the switcher, else Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -129,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "diplomacy.caching.fragments",
             ],
         },
     },
@@ -150,9 +154,61 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL;",
+            # Reads through a memory map and a 64 MB page cache per connection, instead of a
+            # system call for each page: the list's counts read whole indexes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+            ),
         }
     )
+
+# Read replicas (PostgreSQL streaming replicas in production): comma-separated database URLs.
+# Reads go to a replica, writes and everything inside a transaction or an admin request to
+# the primary (diplomacy/routers.py). Migrations run on the primary only.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    alias = f"replica{number}"
+    DATABASES[alias] = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["diplomacy.routers.PrimaryReplicaRouter"]
+
+
+def env_cache(name, default="locmem://"):
+    """A cache backend from a URL: redis://host:6379/0 (several, comma-separated, for a
+    primary and its replicas), locmem:// (this process only) or dummy:// (no caching)."""
+    url = os.environ.get(name, "").strip() or default
+    scheme = url.partition("://")[0].lower()
+    if scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": [part.strip() for part in url.split(",") if part.strip()],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "diplomacy"),
+        }
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.partition("://")[2] or "default",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name} must be a redis://, rediss://, unix://, locmem:// or dummy:// URL, got {url!r}"
+    )
+
+
+# The cache: Redis in production (shared by every app server), local memory by default.
+CACHES = {"default": env_cache("CACHE_URL")}
+# PAGE_CACHE=0 renders every public page afresh (benchmarks of the uncached pages).
+# Rendered public pages are kept this long at most, and shared caches (a CDN, a proxy) are
+# told they may keep them PAGE_CACHE_SHARED_SECONDS. A publish replaces every cached page at
+# once (diplomacy/caching.py); these bound how long a browser or CDN may show an older one.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
+PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,9 +21,22 @@ SUGGEST_LIMIT = 10
 PAIR_LIMIT = 300
 
 
-def paginate(request, queryset, per_page):
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows, so it runs no COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        # Paginator.count is a cached_property: a value in the instance's __dict__ is used.
+        self.__dict__["count"] = count
+
+
+def paginate(request, queryset, per_page, count=None):
     """The requested page; junk goes to page 1 and a number past the end to the last page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = KnownCountPaginator(queryset, per_page, count)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -34,33 +47,35 @@ def home(request):
 
 def meeting_list(request):
     filterset, meetings = filter_meetings(request.GET)
-    page = paginate(request, meetings.for_list(), settings.MEETINGS_PER_PAGE)
+    summary = stats.list_summary(request.GET, meetings)
+    page = paginate(request, meetings.for_list(), settings.MEETINGS_PER_PAGE, summary.count)
     context = {
         "filter": filterset,
         "page": page,
         "meetings": page.object_list,
         "chips": active_filters(filterset),
-        "facets": meeting_facets(request.GET, meetings) if page.paginator.count else None,
+        "facets": meeting_facets(request.GET, summary) if summary.count else None,
     }
     return render(request, "diplomacy/meeting_list.html", context)
 
 
-def meeting_facets(params, meetings):
+def meeting_facets(params, summary):
     """Counts beside the filters, each a link that narrows the list to it."""
     match_all = {"country_match": "all"} if params.getlist("country") else {}
+    kind_labels = dict(Meeting.Kind.choices)
     return {
         # A country facet narrows: with countries chosen already, all of them must match.
         "countries": [
             (country, count, query_with(params, country=[country.pk], **match_all))
-            for country, count in stats.per_country(meetings, limit=12)
+            for country, count in summary.countries
         ],
         "kinds": [
-            (label, count, query_with(params, kind=kind))
-            for kind, label, count in stats.per_kind(meetings)
+            (kind_labels.get(kind, kind), count, query_with(params, kind=kind))
+            for kind, count in summary.kinds
         ],
         "years": [
             (year, count, query_with(params, date_from=f"{year}-01-01", date_to=f"{year}-12-31"))
-            for year, count in reversed(stats.per_year(meetings))
+            for year, count in reversed(summary.years)
         ],
     }
 

@@ -33,6 +33,15 @@ def publisher_client(publisher):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page rendered by an earlier test (whose data
+    was rolled back without any commit to end the generation) is served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_gazetteer(monkeypatch):
     """Each test starts with no cached matcher: tests never commit, so the rebuild that a
     commit triggers in production would otherwise leave one test's names in the next."""

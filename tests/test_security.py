@@ -57,6 +57,7 @@ def production_env(**extra):
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "diplomacy.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
         **extra,
     }
 
@@ -129,6 +130,15 @@ def test_production_settings_pass_the_deployment_checks_without_a_warning():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_checks_warn_when_the_cache_is_not_shared():
+    env = production_env()
+    del env["CACHE_URL"]
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "diplomacy.W001" in result.stderr
+    assert "CACHE_URL" in result.stderr
 
 
 def test_production_settings_require_https_everywhere():
