@@ -55,9 +55,20 @@ check: install
 	SECRET_KEY=check $(BIN)/python manage.py check
 	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
 
-## bench: time the entity suggestions on a synthetic 50,000-person gazetteer (throwaway database)
-bench: install
+## bench: time the entity suggestions on a synthetic 50,000-person gazetteer, then the site
+## with 100,000 synthetic meetings on SQLite and PostgreSQL (server times beside the admin,
+## gunicorn throughput with wrk, worker memory); throwaway databases. BENCH_ARGS for options.
+bench: install wrk
 	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py bench_suggestions --fresh-db
+	SECRET_KEY=bench ENV_FILE= $(BIN)/python manage.py bench_site $(BENCH_ARGS)
+
+## wrk: Debian's HTTP load tool for the benchmark, installed when missing
+.PHONY: wrk
+wrk:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "Installing Debian's wrk for the benchmark"; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends wrk; }
 
 ## eval: measure the entity suggestions against the labelled seed articles (throwaway database)
 eval: install

@@ -23,13 +23,17 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+
+from diplomacy.middleware import PIN_SECONDS
+from diplomacy.routers import pin_to_primary, replicas
 
 GENERATION_KEY = "pages:generation"
 PAGE_KEY_PREFIX = "pages:page"
@@ -118,6 +122,23 @@ def fragments(request):
     }
 
 
+def prefetch_uncached_rows(meetings, language):
+    """Load the relations of the meetings whose row (`includes/meeting_row.html`, cached by
+    its `{% cache %}` tag) is not in the cache: a list whose rows were all rendered since the
+    last change shows them without reading participants, countries or topics."""
+    from diplomacy.models import row_prefetches
+
+    token = current_generation()["token"]
+    keys = {
+        make_template_fragment_key("meeting_row", [token, language, meeting.pk, ""]): meeting
+        for meeting in meetings
+    }
+    cached = cache.get_many(list(keys))
+    missing = [meeting for key, meeting in keys.items() if key not in cached]
+    prefetch_related_objects(missing, *row_prefetches())
+    return meetings
+
+
 def page_key(token, request):
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"{PAGE_KEY_PREFIX}:{token}:{request.LANGUAGE_CODE}:{address}"
@@ -149,6 +170,16 @@ def cacheable(response):
     )
 
 
+def render_fresh(view, generation, request, *args, **kwargs):
+    """Render a page for the cache. Just after a change a read replica may not have it yet,
+    and what is rendered now is kept for the whole generation: for the first seconds of a
+    generation, the page (with the counts and rows it caches) is read from the primary."""
+    if replicas() and timezone.now().timestamp() - generation["since"] < PIN_SECONDS:
+        with pin_to_primary():
+            return view(request, *args, **kwargs)
+    return view(request, *args, **kwargs)
+
+
 def cached_page(view):
     """Serve the view's page from the cache, render and keep it on a miss, and answer
     conditional requests. A page view's output must depend on its address and the reader's
@@ -162,7 +193,7 @@ def cached_page(view):
         key = page_key(generation["token"], request)
         stored = cache.get(key)
         if stored is None:
-            response = view(request, *args, **kwargs)
+            response = render_fresh(view, generation, request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             if not cacheable(response):

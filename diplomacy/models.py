@@ -507,17 +507,21 @@ class TaggedMeeting(ItemBase):
 # Meetings ------------------------------------------------------------------------------
 
 
+def row_prefetches():
+    """The relations a meeting's row in a list shows, for prefetch_related."""
+    return [
+        models.Prefetch(
+            "participants", queryset=Participant.objects.select_related("person", "country")
+        ),
+        "countries",
+        "topics",
+    ]
+
+
 class MeetingQuerySet(PublishableQuerySet):
     def for_list(self):
         """Everything a meeting row shows, in a constant number of queries."""
-        return self.select_related("location_country").prefetch_related(
-            models.Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("person", "country"),
-            ),
-            "countries",
-            "topics",
-        )
+        return self.select_related("location_country").prefetch_related(*row_prefetches())
 
     def for_detail(self):
         return self.for_list().select_related("parent").prefetch_related("organizations")

@@ -2,15 +2,17 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 
 from articles.models import Article
 from diplomacy import stats
+from diplomacy.caching import prefetch_uncached_rows, remembered
 from diplomacy.charts import bar_chart, fill_years
 from diplomacy.filters import active_filters, filter_meetings, query_with
-from diplomacy.models import Country, Meeting, Organization, Person
+from diplomacy.models import Country, Meeting, Organization, Participant, Person
 from diplomacy.seo import jsonld_script, meeting_event
 
 # How many meetings a person, country or organization page lists before linking to the
@@ -48,11 +50,12 @@ def home(request):
 def meeting_list(request):
     filterset, meetings = filter_meetings(request.GET)
     summary = stats.list_summary(request.GET, meetings)
-    page = paginate(request, meetings.for_list(), settings.MEETINGS_PER_PAGE, summary.count)
+    rows = meetings.select_related("location_country")
+    page = paginate(request, rows, settings.MEETINGS_PER_PAGE, summary.count)
     context = {
         "filter": filterset,
         "page": page,
-        "meetings": page.object_list,
+        "meetings": prefetch_uncached_rows(list(page.object_list), get_language()),
         "chips": active_filters(filterset),
         "facets": meeting_facets(request.GET, summary) if summary.count else None,
     }
@@ -113,14 +116,20 @@ def person_detail(request, slug):
         slug=slug,
     )
     meetings = Meeting.objects.published().with_person(person)
-    shown = list(meetings.for_list().newest_first()[:PAIR_LIMIT])
+
+    def compute():
+        shown = list(meetings.for_list().newest_first()[:PAIR_LIMIT])
+        return {
+            "timeline": stats.timeline(shown),
+            "meeting_count": meetings.count(),
+            "shown_count": len(shown),
+            "counterparts": stats.counterpart_people(meetings, exclude_person=person),
+            "countries": stats.per_country(meetings, exclude=[person.country_id], limit=10),
+        }
+
     context = {
         "person": person,
-        "timeline": stats.timeline(shown),
-        "meeting_count": meetings.count(),
-        "shown_count": len(shown),
-        "counterparts": stats.counterpart_people(meetings, exclude_person=person),
-        "countries": stats.per_country(meetings, exclude=[person.country_id], limit=10),
+        **remembered("person-page", person.pk, compute),
         "articles": person.articles.published().for_list().newest_first()[:RECENT_LIMIT],
     }
     return render(request, "diplomacy/person_detail.html", context)
@@ -151,20 +160,28 @@ def country_detail(request, code):
     if code != code.lower():
         return redirect(country, permanent=True)
     meetings = Meeting.objects.published().with_country(country)
-    people = (
-        Person.objects.public()
-        .filter(country=country)
-        .filter(Exists(meetings.filter(participants__person=OuterRef("pk"))))
-    )
+
+    def compute():
+        people = (
+            Person.objects.public()
+            .filter(country=country)
+            .filter(pk__in=Participant.objects.filter(meeting__in=meetings).values("person_id"))
+        )
+        return {
+            "meeting_count": meetings.count(),
+            "per_year": stats.per_year(meetings),
+            "counterparts": stats.per_country(meetings, exclude=[country.pk], limit=15),
+            "counterpart_people": stats.counterpart_people(meetings, exclude_country=country),
+            "visits": stats.visits(meetings, country),
+            "people": list(people[:50]),
+        }
+
+    summary = remembered("country-page", country.pk, compute)
     context = {
         "country": country,
         "meetings": meetings.for_list().newest_first()[:RECENT_LIMIT],
-        "meeting_count": meetings.count(),
-        "chart": bar_chart(fill_years(stats.per_year(meetings))),
-        "counterparts": stats.per_country(meetings, exclude=[country.pk], limit=15),
-        "counterpart_people": stats.counterpart_people(meetings, exclude_country=country),
-        "visits": stats.visits(meetings, country),
-        "people": people[:50],
+        "chart": bar_chart(fill_years(summary["per_year"])),
+        **summary,
         "articles": country.articles.published().for_list().newest_first()[:RECENT_LIMIT],
     }
     return render(request, "diplomacy/country_detail.html", context)
@@ -179,19 +196,27 @@ def country_pair(request, code, other):
     meetings = (
         Meeting.objects.published().with_country(country).with_country(partner).newest_first()
     )
-    shown = list(meetings.for_list()[:PAIR_LIMIT])
-    timeline = stats.timeline(shown)
-    levels_by_year, levels = stats.level_table(timeline)
+
+    def compute():
+        timeline = stats.timeline(list(meetings.for_list()[:PAIR_LIMIT]))
+        levels_by_year, levels = stats.level_table(timeline)
+        return {
+            "meeting_count": meetings.count(),
+            "timeline": timeline,
+            "level_keys": levels,
+            "levels_by_year": levels_by_year,
+            "per_year": stats.per_year(meetings),
+            "first": meetings.filter(start_date__isnull=False).oldest_first().first(),
+            "latest": meetings.filter(start_date__isnull=False).first(),
+        }
+
+    summary = remembered("country-pair", (country.pk, partner.pk), compute)
     context = {
         "country": country,
         "partner": partner,
-        "meeting_count": meetings.count(),
-        "timeline": timeline,
-        "levels": [stats.Level.LABELS[level] for level in levels],
-        "levels_by_year": levels_by_year,
-        "chart": bar_chart(fill_years(stats.per_year(meetings))),
-        "first": meetings.filter(start_date__isnull=False).oldest_first().first(),
-        "latest": meetings.filter(start_date__isnull=False).first(),
+        **summary,
+        "levels": [stats.Level.LABELS[level] for level in summary["level_keys"]],
+        "chart": bar_chart(fill_years(summary["per_year"])),
         "list_query": f"country={country.code}&country={partner.code}&country_match=all",
     }
     return render(request, "diplomacy/country_pair.html", context)

@@ -172,7 +172,15 @@ def time_scenarios(plan, requests, names=None, progress=None):
             continue
         if progress:
             progress(f"  {scenario.name}: {scenario.description}")
-        results[scenario.name] = measure(scenario, plan, public_client, admin_client, requests)
+        started = time.monotonic()
+        result = measure(scenario, plan, public_client, admin_client, requests)
+        results[scenario.name] = result
+        if progress:
+            progress(
+                f"    median {statistics.median(result['public']) * 1000:.0f} ms, admin "
+                f"{statistics.median(result['admin']) * 1000:.0f} ms "
+                f"({time.monotonic() - started:.0f} s)"
+            )
     return results
 
 

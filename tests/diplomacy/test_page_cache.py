@@ -274,3 +274,41 @@ def test_with_redis_a_publish_is_seen_by_every_app_server_at_once(redis_cache):
     meeting.publish()
     meeting.save()
     assert "Shared talks" in server_b.get(reverse("meeting_list")).content.decode()
+
+
+def test_with_replicas_a_new_generation_is_rendered_from_the_primary(rf, settings, monkeypatch):
+    """A replica may lag just after a change; what is rendered then is kept all generation."""
+    import contextlib
+
+    from django.http import HttpResponse
+
+    pinned, seen = [False], []
+
+    @contextlib.contextmanager
+    def pin_to_primary():
+        pinned[0] = True
+        yield
+        pinned[0] = False
+
+    monkeypatch.setattr(caching, "pin_to_primary", pin_to_primary)
+
+    def view(request):
+        seen.append(pinned[0])
+        return HttpResponse(f"page {len(seen)}")
+
+    def get(address):
+        request = rf.get(address)
+        request.LANGUAGE_CODE = "en"
+        return caching.cached_page(view)(request)
+
+    settings.DATABASE_REPLICAS = ["replica1"]
+    get("/meetings/?country=VN")
+    assert seen == [True]
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(minutes=5))
+    get("/meetings/?country=KH")
+    assert seen == [True, False]
+    settings.DATABASE_REPLICAS = []
+    caching.end_generation()
+    get("/meetings/?country=LA")
+    assert seen == [True, False, False]
