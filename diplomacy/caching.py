@@ -22,7 +22,8 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Min, prefetch_related_objects
@@ -170,6 +171,11 @@ def cacheable(response):
     )
 
 
+def caching_pages():
+    """Whether pages are kept: PAGE_CACHE is on and the cache is not the dummy backend."""
+    return settings.PAGE_CACHE and not isinstance(caches["default"], DummyCache)
+
+
 def render_fresh(view, generation, request, *args, **kwargs):
     """Render a page for the cache. Just after a change a read replica may not have it yet,
     and what is rendered now is kept for the whole generation: for the first seconds of a
@@ -187,7 +193,7 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        if not caching_pages() or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         generation = current_generation()
         key = page_key(generation["token"], request)

@@ -101,7 +101,8 @@ def per_year(meetings):
         .filter(start_date__isnull=False)
         .annotate(year=StartYear("start_date"))
         .values("year")
-        .annotate(count=Count("pk"))
+        # COUNT(*), not COUNT(id): the covering index holds no id on PostgreSQL.
+        .annotate(count=Count("*"))
         .order_by("year")
     )
     return [(row["year"], row["count"]) for row in rows]
@@ -109,7 +110,7 @@ def per_year(meetings):
 
 def per_kind(meetings):
     """[(kind, count)], most first."""
-    rows = unordered(meetings).values("kind").annotate(count=Count("pk")).order_by("-count", "kind")
+    rows = unordered(meetings).values("kind").annotate(count=Count("*")).order_by("-count", "kind")
     return [(row["kind"], row["count"]) for row in rows]
 
 

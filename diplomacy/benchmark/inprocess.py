@@ -5,7 +5,8 @@ Run by `manage.py bench_site` as a subprocess in the benchmark's environment (it
 and throwaway database, PAGE_CACHE=0 so every request renders):
 
     python -m diplomacy.benchmark.inprocess pick --seed 1 --out plan.json
-    python -m diplomacy.benchmark.inprocess time --plan plan.json --requests 30 --out times.json
+    python -m diplomacy.benchmark.inprocess time --plan plan.json --requests 30 \
+        --admin-requests 10 --out times.json
 
 `pick` chooses the parameter values (diplomacy.benchmark.scenarios.pick_values); `time`
 writes, per scenario, the durations in seconds of the public page, of the admin page and of
@@ -111,8 +112,17 @@ def timed(client, path, check):
     return seconds
 
 
-def measure(scenario, plan, public_client, admin_client, requests):
-    """The figures of one scenario (durations in seconds)."""
+def admin_turns(requests, admin_requests):
+    """Which public requests (by number) an admin request follows: `admin_requests` of
+    them, spread evenly over the run."""
+    admin_requests = max(1, min(admin_requests, requests))
+    return {number * requests // admin_requests for number in range(admin_requests)}
+
+
+def measure(scenario, plan, public_client, admin_client, requests, admin_requests=None):
+    """The figures of one scenario (durations in seconds). The admin changelist, much
+    slower on a large record, may be timed on fewer requests (`admin_requests`), each after
+    a public request with the same value."""
     from django.test import override_settings
 
     addresses = scenario.addresses(plan)
@@ -131,10 +141,11 @@ def measure(scenario, plan, public_client, admin_client, requests):
             raise BenchError(f"{empty[0]} lists no meeting: a value picked badly.")
         result["matches"] = statistics.median(matches)
 
-    # Warm-up, which also checks every address once.
-    for public, admin in addresses:
+    # Warm-up: every public address once (which checks it), and the admin's first. Each
+    # timed admin request is checked too.
+    for public, _ in addresses:
         check_public(public_client.get(public), public)
-        check_admin(admin_client.get(admin), admin)
+    check_admin(admin_client.get(addresses[0][1]), addresses[0][1])
     result["queries"] = count_queries(public_client, addresses[0][0])
     result["admin_queries"] = count_queries(admin_client, addresses[0][1])
     if not result["queries"]:
@@ -145,10 +156,12 @@ def measure(scenario, plan, public_client, admin_client, requests):
 
     gc.collect()
     public_times, admin_times = [], []
+    turns = admin_turns(requests, admin_requests or requests)
     for number in range(requests):
         public, admin = addresses[number % len(addresses)]
         public_times.append(timed(public_client, public, check_public))
-        admin_times.append(timed(admin_client, admin, check_admin))
+        if number in turns:
+            admin_times.append(timed(admin_client, admin, check_admin))
     result["public"], result["admin"] = public_times, admin_times
 
     # The page cache on: a first request of each address fills it, the next ones are timed.
@@ -163,7 +176,7 @@ def measure(scenario, plan, public_client, admin_client, requests):
     return result
 
 
-def time_scenarios(plan, requests, names=None, progress=None):
+def time_scenarios(plan, requests, admin_requests=None, names=None, progress=None):
     """{scenario name: figures} for every scenario (or those named)."""
     public_client, admin_client = clients(superuser())
     results = {}
@@ -173,7 +186,7 @@ def time_scenarios(plan, requests, names=None, progress=None):
         if progress:
             progress(f"  {scenario.name}: {scenario.description}")
         started = time.monotonic()
-        result = measure(scenario, plan, public_client, admin_client, requests)
+        result = measure(scenario, plan, public_client, admin_client, requests, admin_requests)
         results[scenario.name] = result
         if progress:
             progress(
@@ -193,6 +206,7 @@ def main(argv=None):
     timing = tasks.add_parser("time")
     timing.add_argument("--plan", required=True)
     timing.add_argument("--requests", type=int, default=30)
+    timing.add_argument("--admin-requests", type=int, default=10)
     timing.add_argument("--scenario", action="append", help="Only this one (repeatable).")
     timing.add_argument("--out", required=True)
     args = parser.parse_args(argv)
@@ -209,7 +223,9 @@ def main(argv=None):
             result = pick_values(seed=args.seed)
         else:
             plan = json.loads(Path(args.plan).read_text(encoding="utf-8"))
-            result = time_scenarios(plan, args.requests, args.scenario, progress)
+            result = time_scenarios(
+                plan, args.requests, args.admin_requests, args.scenario, progress
+            )
     except BenchError as error:
         progress(f"bench_site: {error}")
         sys.exit(2)

@@ -195,11 +195,20 @@ def test_a_list_filter_that_refuses_its_value_stops_the_benchmark(db):
         inprocess.list_matches("/meetings/?country=not-a-code")
 
 
+def test_admin_requests_are_spread_among_the_public_ones():
+    assert inprocess.admin_turns(30, 10) == {0, 3, 6, 9, 12, 15, 18, 21, 24, 27}
+    assert inprocess.admin_turns(4, 10) == {0, 1, 2, 3}
+    assert inprocess.admin_turns(5, 1) == {0}
+
+
 def test_a_scenario_is_timed_beside_the_admin_and_from_the_cache(plan):
     with override_settings(PAGE_CACHE=False):
-        results = inprocess.time_scenarios(plan, requests=2, names=["list.country"])
+        results = inprocess.time_scenarios(
+            plan, requests=4, admin_requests=2, names=["list.country"]
+        )
     result = results["list.country"]
-    assert len(result["public"]) == len(result["admin"]) == len(result["cached"]) == 2
+    assert len(result["public"]) == len(result["cached"]) == 4
+    assert len(result["admin"]) == 2
     assert result["queries"] > 0
     assert result["cached_queries"] == 0
     assert result["admin_example"].startswith(reverse("admin:diplomacy_meeting_changelist"))
