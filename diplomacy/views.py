@@ -5,13 +5,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from articles.models import Article
 from diplomacy import stats
 from diplomacy.caching import prefetch_uncached_rows, remembered
 from diplomacy.charts import bar_chart, fill_years
-from diplomacy.filters import active_filters, filter_meetings, query_with
+from diplomacy.filters import active_filters, filter_meetings, query_with, query_without
 from diplomacy.models import Country, Meeting, Organization, Participant, Person
 from diplomacy.seo import jsonld_script, meeting_event
 
@@ -57,7 +58,12 @@ def meeting_list(request):
         "page": page,
         "meetings": prefetch_uncached_rows(list(page.object_list), get_language()),
         "chips": active_filters(filterset),
-        "facets": meeting_facets(request.GET, summary) if summary.count else None,
+        # The filter form and the facets: a fragment cached per filter, sort and language
+        # (`sidebar_key`); the facet links are built only when it is rendered.
+        "sidebar_key": query_without(request.GET, "page"),
+        "facets": SimpleLazyObject(
+            lambda: meeting_facets(request.GET, summary) if summary.count else None
+        ),
     }
     return render(request, "diplomacy/meeting_list.html", context)
 
@@ -162,11 +168,9 @@ def country_detail(request, code):
     meetings = Meeting.objects.published().with_country(country)
 
     def compute():
-        people = (
-            Person.objects.public()
-            .filter(country=country)
-            .filter(pk__in=Participant.objects.filter(meeting__in=meetings).values("person_id"))
-        )
+        # The country's people who took part in its published meetings (public by that).
+        took_part = Participant.objects.filter(meeting__in=meetings, person__country=country)
+        people = Person.objects.filter(pk__in=took_part.values("person_id"))
         return {
             "meeting_count": meetings.count(),
             "per_year": stats.per_year(meetings),

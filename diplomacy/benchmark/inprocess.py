@@ -2,18 +2,19 @@
 middleware, beside the admin changelist with the equivalent filter, requested in turn.
 
 Run by `manage.py bench_site` as a subprocess in the benchmark's environment (its settings
-and throwaway database, PAGE_CACHE=0 so every request renders):
+and throwaway database, PAGE_CACHE=0):
 
     python -m diplomacy.benchmark.inprocess pick --seed 1 --out plan.json
-    python -m diplomacy.benchmark.inprocess time --plan plan.json --requests 30 \
-        --admin-requests 10 --out times.json
+    python -m diplomacy.benchmark.inprocess time --plan plan.json --out times.json
 
-`pick` chooses the parameter values (diplomacy.benchmark.scenarios.pick_values); `time`
-writes, per scenario, the durations in seconds of the public page, of the admin page and of
-the public page served from the page cache, and the number of queries of each. Progress goes
-to stderr. An address that does not answer as it should (an admin lookup refused with a 400
-or a redirect to ?e=1, a public filter that rejects its value or selects nothing) stops the
-run with exit status 2 and says which: an error page is never timed.
+`pick` chooses the parameter values (diplomacy.benchmark.scenarios.pick_values). `time`
+(`--requests 30 --admin-requests 10` by default) writes, per scenario, the durations in
+seconds of the public page (rendered, with the fragments and counts it keeps in the cache
+warm), of the admin page, of the public page with no cache at all (cold) and served from
+the page cache, and the number of queries of each. Progress goes to stderr. An address that
+does not answer as it should (an admin lookup refused with a 400 or a redirect to ?e=1, a
+public filter that rejects its value or selects nothing) stops the run with exit status 2
+and says which: an error page is never timed.
 """
 
 import argparse
@@ -31,6 +32,7 @@ from diplomacy.benchmark.scenarios import SCENARIOS, pick_values
 # benchmark's environment.
 SERVER_NAME = "127.0.0.1"
 SUPERUSER = "bench-admin"
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 class BenchError(Exception):
@@ -148,11 +150,6 @@ def measure(scenario, plan, public_client, admin_client, requests, admin_request
     check_admin(admin_client.get(addresses[0][1]), addresses[0][1])
     result["queries"] = count_queries(public_client, addresses[0][0])
     result["admin_queries"] = count_queries(admin_client, addresses[0][1])
-    if not result["queries"]:
-        raise BenchError(
-            f"{addresses[0][0]} made no query with PAGE_CACHE=0: the page cache is still "
-            "serving it, so its figures would not be render times."
-        )
 
     gc.collect()
     public_times, admin_times = [], []
@@ -163,6 +160,15 @@ def measure(scenario, plan, public_client, admin_client, requests, admin_request
         if number in turns:
             admin_times.append(timed(admin_client, admin, check_admin))
     result["public"], result["admin"] = public_times, admin_times
+
+    # Nothing from any cache (a dummy cache): the page, its fragments and the counts it
+    # keeps are all computed, as on the first request after a change.
+    with override_settings(CACHES=NO_CACHE):
+        result["cold"] = [
+            timed(public_client, addresses[number % len(addresses)][0], check_public)
+            for number in range(len(turns))
+        ]
+        result["cold_queries"] = count_queries(public_client, addresses[0][0])
 
     # The page cache on: a first request of each address fills it, the next ones are timed.
     with override_settings(PAGE_CACHE=True):
@@ -178,6 +184,13 @@ def measure(scenario, plan, public_client, admin_client, requests, admin_request
 
 def time_scenarios(plan, requests, admin_requests=None, names=None, progress=None):
     """{scenario name: figures} for every scenario (or those named)."""
+    from django.conf import settings
+
+    if settings.PAGE_CACHE:
+        raise BenchError(
+            "The page cache is on: run with PAGE_CACHE=0, or the figures would not be those "
+            "of pages rendered."
+        )
     public_client, admin_client = clients(superuser())
     results = {}
     for scenario in SCENARIOS:

@@ -1,6 +1,7 @@
 import hashlib
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -134,13 +135,18 @@ class Command(BaseCommand):
             raise CommandError("The generate_synthetic command is missing.")
         labels = ["sqlite", "postgres"] if options["database"] == "both" else [options["database"]]
         targets = []
-        for label in labels:
-            if label == "postgres":
-                problem = self.postgres_problem()
-                if problem:
-                    self.out(f"# postgres: skipped, PostgreSQL does not answer ({problem})")
-                    continue
-            targets += self.bench(label)
+        # A run stopped with SIGTERM still stops its servers and drops its database.
+        previous = signal.signal(signal.SIGTERM, stopped)
+        try:
+            for label in labels:
+                if label == "postgres":
+                    problem = self.postgres_problem()
+                    if problem:
+                        self.out(f"# postgres: skipped, PostgreSQL does not answer ({problem})")
+                        continue
+                targets += self.bench(label)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
         failed = [target for target in targets if not target.passed]
         self.out("# summary")
@@ -303,7 +309,8 @@ class Command(BaseCommand):
             f"# {label}: server time in process (test client, every middleware, PAGE_CACHE=0; "
             f"{requests} requests per page rotating over its values after a warm-up; the admin "
             f"changelist with the same filter as a superuser, {admin_requests} requests among "
-            "them; cached: the same pages with the page cache on)"
+            f"them; cold: {admin_requests} requests with no cache at all; cached: "
+            f"{requests} with the page cache on)"
         )
         self.note(f"{label}: timing the pages in process")
         self.flush_cache()
@@ -325,6 +332,7 @@ class Command(BaseCommand):
             p50, p95 = percentiles_ms(result["public"])
             admin_p50, admin_p95 = percentiles_ms(result["admin"])
             (cached_p50,) = percentiles_ms(result["cached"], (0.50,))
+            (cold_p50,) = percentiles_ms(result["cold"], (0.50,))
             ratio = p50 / admin_p50 if admin_p50 else None
             if self.verbosity >= 2:
                 self.out(f"# {scenario.name}: {result['public_example']}")
@@ -335,9 +343,11 @@ class Command(BaseCommand):
                 (f"{name}.admin.p50", admin_p50, "ms"),
                 (f"{name}.admin.p95", admin_p95, "ms"),
                 (f"{name}.ratio", ratio, "public/admin"),
+                (f"{name}.cold.p50", cold_p50, "ms"),
                 (f"{name}.cached.p50", cached_p50, "ms"),
                 (f"{name}.queries", result["queries"], "count"),
                 (f"{name}.admin.queries", result["admin_queries"], "count"),
+                (f"{name}.cold.queries", result["cold_queries"], "count"),
                 (f"{name}.cached.queries", result["cached_queries"], "count"),
             ]
             if result["matches"] is not None:
@@ -488,6 +498,10 @@ class Command(BaseCommand):
             seconds = min(60.0, max(2.0, (target - done) / max(rate, 1.0) + 1))
         pids = wrk.children(server.process.pid)
         return {"requests": done, "failures": failures, "rss": [wrk.rss_mb(pid) for pid in pids]}
+
+
+def stopped(signum, frame):
+    raise CommandError("Stopped (SIGTERM).")
 
 
 def format_counts(paths):
