@@ -287,6 +287,10 @@ class Command(BaseCommand):
             )
             self.out(figure_line(f"{label}.generate", time.monotonic() - started, "s"))
             if kept is not None:
+                # Records of the same size, seed and day made by an older generator or
+                # migrations are never reused: replace them.
+                for stale in kept.parent.glob(f"bench-{meetings}-{seed}-{options['as_of']}-*"):
+                    stale.unlink(missing_ok=True)
                 copy_sqlite(database_file, kept)
                 self.note(f"{label}: kept the record in {kept}")
         site.manage(env, "collectstatic", "--noinput", "--verbosity=0")
