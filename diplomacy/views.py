@@ -106,7 +106,7 @@ def meeting_detail(request, slug, year=None, month=None, day=None):
 
 
 def person_list(request):
-    people = Person.objects.public().select_related("country")
+    people = Person.objects.listed().select_related("country")
     query = request.GET.get("q", "")[:200]
     if query:
         people = people.search(query)
@@ -227,7 +227,7 @@ def country_pair(request, code, other):
 
 
 def organization_list(request):
-    organizations = Organization.objects.public().select_related("country")
+    organizations = Organization.objects.listed().select_related("country")
     return render(request, "diplomacy/organization_list.html", {"organizations": organizations})
 
 

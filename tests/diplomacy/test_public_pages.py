@@ -223,3 +223,22 @@ def test_meeting_date_labels_follow_the_precision(son):
     assert month.date_label == "August 2023"
     assert year.date_label == "2023"
     assert span.date_label == "18 February 2026 – 20 February 2026"
+
+
+def test_the_people_and_organization_lists_hold_exactly_the_public_entries():
+    from articles.models import Article
+    from diplomacy.models import Organization, Person, Status
+    from tests.factories import ArticleFactory, MeetingFactory, OrganizationFactory, PersonFactory
+
+    in_meeting, in_draft, in_article, alone = (PersonFactory() for _ in range(4))
+    MeetingFactory(people=[in_meeting]).organizations.add(OrganizationFactory())
+    MeetingFactory(people=[in_draft], status=Status.DRAFT).organizations.add(OrganizationFactory())
+    article = ArticleFactory()
+    article.people.add(in_article)
+    article.organizations.add(OrganizationFactory())
+    ArticleFactory(status=Status.DRAFT).people.add(alone)
+    assert set(Person.objects.listed()) == set(Person.objects.public())
+    assert set(Person.objects.listed()) == {in_meeting, in_article}
+    assert set(Organization.objects.listed()) == set(Organization.objects.public())
+    assert Organization.objects.listed().count() == 2
+    assert Article.objects.count() == 2
