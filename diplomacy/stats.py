@@ -114,6 +114,17 @@ def per_kind(meetings):
     return [(row["kind"], row["count"]) for row in rows]
 
 
+def per_country_code(meetings):
+    """[(country code, count)] of these meetings, most first."""
+    rows = (
+        Meeting.countries.through.objects.filter(meeting__in=unordered(meetings).values("pk"))
+        .values("country")
+        .annotate(count=Count("meeting"))
+        .order_by("-count", "country")
+    )
+    return [(row["country"], row["count"]) for row in rows]
+
+
 def per_country(meetings, exclude=(), limit=None):
     """[(country, count)] by number of meetings, most first."""
     rows = (

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -142,15 +141,16 @@ def person_detail(request, slug):
 
 
 def country_list(request):
-    # Count through .published(), so scheduled meetings stay uncounted until they are out.
-    published = Meeting.countries.through.objects.filter(
-        country=OuterRef("pk"), meeting__in=Meeting.objects.published().values("pk")
-    )
-    countries = Country.objects.annotate(
-        meeting_count=Subquery(
-            published.values("country").annotate(count=Count("pk")).values("count")[:1]
-        )
-    )
+    # One count per country over the published meetings (so scheduled ones stay uncounted
+    # until they are out), in one grouped query kept for the generation, rather than a
+    # subquery per country.
+    def compute():
+        return dict(stats.per_country_code(Meeting.objects.published()))
+
+    counts = remembered("country-list", None, compute)
+    countries = list(Country.objects.all())
+    for country in countries:
+        country.meeting_count = counts.get(country.code)
     return render(request, "diplomacy/country_list.html", {"countries": countries})
 
 
