@@ -114,19 +114,8 @@ def per_kind(meetings):
     return [(row["kind"], row["count"]) for row in rows]
 
 
-def per_country_code(meetings):
+def per_country_code(meetings, exclude=(), limit=None):
     """[(country code, count)] of these meetings, most first."""
-    rows = (
-        Meeting.countries.through.objects.filter(meeting__in=unordered(meetings).values("pk"))
-        .values("country")
-        .annotate(count=Count("meeting"))
-        .order_by("-count", "country")
-    )
-    return [(row["country"], row["count"]) for row in rows]
-
-
-def per_country(meetings, exclude=(), limit=None):
-    """[(country, count)] by number of meetings, most first."""
     rows = (
         Meeting.countries.through.objects.filter(meeting__in=unordered(meetings).values("pk"))
         .exclude(country__in=list(exclude))
@@ -136,9 +125,14 @@ def per_country(meetings, exclude=(), limit=None):
     )
     if limit:
         rows = rows[:limit]
-    rows = list(rows)
-    countries = Country.objects.in_bulk([row["country"] for row in rows])
-    return [(countries[row["country"]], row["count"]) for row in rows]
+    return [(row["country"], row["count"]) for row in rows]
+
+
+def per_country(meetings, exclude=(), limit=None):
+    """[(country, count)] by number of meetings, most first."""
+    rows = per_country_code(meetings, exclude, limit)
+    countries = Country.objects.in_bulk([code for code, _count in rows])
+    return [(countries[code], count) for code, count in rows]
 
 
 def counterpart_people(meetings, exclude_country=None, exclude_person=None, limit=10):
