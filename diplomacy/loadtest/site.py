@@ -232,3 +232,17 @@ class Gunicorn:
             return self.log_path.read_text(encoding="utf-8", errors="replace").count(text)
         except FileNotFoundError:
             return 0
+
+
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def add_postgres_arguments(parser, database):
+    """--postgres-admin-url and --postgres-database, for commands that make a throwaway
+    PostgreSQL database called `database` by default."""
+    parser.add_argument(
+        "--postgres-admin-url",
+        default=POSTGRES_ADMIN_URL,
+        help=f"Connection that creates and drops the database. Default: {POSTGRES_ADMIN_URL}",
+    )
+    parser.add_argument("--postgres-database", default=database)

@@ -18,7 +18,6 @@ from diplomacy.benchmark.scenarios import SCENARIOS, path_counts
 from diplomacy.loadtest import site
 from diplomacy.loadtest.client import Client
 
-POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 POSTGRES_DATABASE = "diplomacy_bench"
 CACHE_URL = "redis://127.0.0.1:6379/15"
 # The record's day: fixed, so that a run today and one next month measure the same record.
@@ -107,12 +106,7 @@ class Command(BaseCommand):
             help="Keep the generated SQLite database in DIR and reuse it when a later run "
             "asks for the same record (meetings, seed, generator and migrations).",
         )
-        parser.add_argument(
-            "--postgres-admin-url",
-            default=POSTGRES_ADMIN_URL,
-            help=f"Connection that creates and drops the database. Default: {POSTGRES_ADMIN_URL}",
-        )
-        parser.add_argument("--postgres-database", default=POSTGRES_DATABASE)
+        site.add_postgres_arguments(parser, POSTGRES_DATABASE)
         parser.add_argument(
             "--cache-url",
             default=CACHE_URL,

@@ -12,7 +12,6 @@ from diplomacy.loadtest import site
 from diplomacy.loadtest.readers import percentile, run_readers
 
 EDITOR_USERNAME = "load-editor"
-POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 POSTGRES_DATABASE = "diplomacy_load"
 
 
@@ -39,12 +38,7 @@ class Command(BaseCommand):
             help="Use this database as it is (migrated and given the demo data first; never "
             "dropped; the editor's meetings stay in it as drafts).",
         )
-        parser.add_argument(
-            "--postgres-admin-url",
-            default=POSTGRES_ADMIN_URL,
-            help=f"Connection that creates and drops the database. Default: {POSTGRES_ADMIN_URL}",
-        )
-        parser.add_argument("--postgres-database", default=POSTGRES_DATABASE)
+        site.add_postgres_arguments(parser, POSTGRES_DATABASE)
         parser.add_argument("--readers", type=int, default=50, help="Reader threads (50).")
         parser.add_argument("--seconds", type=float, default=60, help="Duration (60).")
         parser.add_argument(
