@@ -26,6 +26,7 @@ AS_OF = "2026-01-01"
 LIST_P50_MS = 30  # every meeting list renders in under this (p50)
 ADMIN_RATIO = 0.5  # ... and in at most this fraction of the admin changelist's time
 CACHED_VS_HEALTHZ = 0.5  # a cached list serves at least this fraction of /healthz's rate
+SERVER_TIMEOUT = 600  # seconds gunicorn gives one request before it restarts the worker
 WORKER_RSS_MB = 200  # no gunicorn worker grows beyond this
 # What a kept SQLite database depends on: a change to any of these generates it again.
 GENERATOR_FILES = ["diplomacy/synthetic.py", "diplomacy/management/commands/generate_synthetic.py"]
@@ -442,7 +443,11 @@ class Command(BaseCommand):
     def start_server(self, label, env, workdir, description):
         self.flush_cache()
         self.note(f"{label}: starting gunicorn ({description})")
-        server = site.Gunicorn(env, workdir, workers=self.options["workers"]).start()
+        # A cold country page of a 100,000-meeting record can take longer than gunicorn's
+        # usual 60 s on a busy machine; a worker killed mid-render never fills the cache.
+        server = site.Gunicorn(
+            env, workdir, workers=self.options["workers"], timeout=SERVER_TIMEOUT
+        ).start()
         try:
             server.wait_until_ready()
         except BaseException:
