@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin_drafts import MeetingDraftsMixin
 from articles.models import Article, Outlet
 from articles.rendering import snippet
 from diplomacy.admin import (
@@ -153,6 +154,7 @@ class EntitySuggestionsMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and self.has_change_permission(request, obj):
             context["suggestions"] = self.suggestions_panel(request, obj)
+            context["can_draft_meetings"] = self.can_draft_meetings(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # The panel ---------------------------------------------------------------------
@@ -359,6 +361,7 @@ class EntitySuggestionsMixin:
 
 @admin.register(Article)
 class ArticleAdmin(
+    MeetingDraftsMixin,
     EntitySuggestionsMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,

@@ -115,6 +115,8 @@ def find_dates(sentence, article_date=None, hint_year=None):
 def _resolve(kind, match, article_date, hint_year):
     mention = DateMention(match.start(), match.end(), match[0], kind)
     groups = match.groupdict()
+    if groups.get("m") and not groups["m"][0].isupper() and kind != "iso":
+        return None  # "they may 20 times": a month is written with a capital
     try:
         if kind in ("range_md", "range_dm", "md", "dm", "iso"):
             month = int(groups["m"]) if kind == "iso" else MONTHS[groups["m"].casefold()]
@@ -170,11 +172,9 @@ def _resolve(kind, match, article_date, hint_year):
 def _guess_year(month, day, article_date, hint_year):
     if article_date is not None:
         year = article_date.year
-        try:
-            if datetime.date(year, month, day) > article_date + datetime.timedelta(days=7):
-                year -= 1
-        except ValueError:
-            return None, ""
+        # ValueError ("February 30") reaches the caller: no date.
+        if datetime.date(year, month, day) > article_date + datetime.timedelta(days=7):
+            year -= 1
         return year, ""
     if hint_year is not None:
         return hint_year, "the year is the one the article's other dates give"

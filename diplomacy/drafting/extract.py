@@ -103,6 +103,11 @@ TRIGGERS = [
     ),
     (
         MULTILATERAL,
+        "sidelines",
+        r"\bon\s+the\s+(?:sidelines|margins?)\s+of\b|\b(?:during|at)\s+(?=the\s+(?:\d+\w*\s+)?[A-Z])",
+    ),
+    (
+        MULTILATERAL,
         "attend",
         r"\battend(?:ed|s|ing)?\b|\bparticipation\s+in\b|\btook\s+part\s+in\b"
         r"|\bparticipated\s+in\b",
@@ -475,6 +480,16 @@ class Drafter:
             return subject, after, {}
         if mode == "attend":
             return self.attend(sentence, trigger, previous_end, following, subject_before)
+        if mode == "sidelines":
+            # "X met Y on the sidelines of the summit": the summit is X's, the frame of the
+            # meeting before it.
+            name = event_name(self.text[trigger.end : following], self.text)
+            if not name or not re.search(r"[A-Z0-9]", name[1:]):
+                return None
+            subject = subject_before or self.subject_of(
+                sentence, trigger, previous_end, subject_before
+            )
+            return subject, [], {"event_name": name}
         if mode == "visit":
             return self.visit(sentence, trigger, previous_end, following, subject_before)
         return None
@@ -782,7 +797,7 @@ def event_name(tail, text):
             if quoted:
                 name = f"{bare}: {quoted['quote']}"
     name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I)
-    name = re.sub(r"\s+(?:of|and|for|on|the)$", "", name.strip())
+    name = re.sub(r"\s+(?:of|and|for|on|the)$", "", name.strip().rstrip(".,;:"))
     return name[:1].upper() + name[1:] if name else ""
 
 
