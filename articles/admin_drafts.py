@@ -1,4 +1,4 @@
-""""Draft meetings" on the article page: the meetings the article reports, proposed by
+""" "Draft meetings" on the article page: the meetings the article reports, proposed by
 `diplomacy.drafting`, shown in a review form where the editor corrects each one, then saved
 as draft meetings linked to the article. A proposal the database holds already is offered as
 "also reported by this article": linking the article to it instead of creating a double."""
@@ -228,9 +228,7 @@ class MeetingDraftsMixin:
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404(_("No article with this id."))
-        if not self.has_change_permission(request, article) or not self.can_draft_meetings(
-            request
-        ):
+        if not self.has_change_permission(request, article) or not self.can_draft_meetings(request):
             raise PermissionDenied
         drafts = draft_for_article(article) if request.method != "POST" else []
         count = len(drafts) if drafts else int(request.POST.get("form-TOTAL_FORMS", 0) or 0)
@@ -287,9 +285,7 @@ class MeetingDraftsMixin:
             "can_add_people": self.can_add_people(request),
             "change_url": reverse("admin:articles_article_change", args=[article.pk]),
         }
-        return TemplateResponse(
-            request, "admin/articles/article/draft_meetings.html", context
-        )
+        return TemplateResponse(request, "admin/articles/article/draft_meetings.html", context)
 
     def save_drafts(self, request, article, formset):
         """Create the ticked meetings as drafts and link them and the ticked existing ones
@@ -422,4 +418,6 @@ class MeetingDraftsMixin:
                 )
                 % {"count": len(linked)}
             )
-        self.message_user(request, format_html(" ".join(["{}"] * len(parts)), *parts), messages.SUCCESS)
+        self.message_user(
+            request, format_html(" ".join(["{}"] * len(parts)), *parts), messages.SUCCESS
+        )

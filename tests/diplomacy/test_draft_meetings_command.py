@@ -19,9 +19,7 @@ NEW_YORK = (
     "Mauro Vieira on the sidelines of the 80th session of the United Nations General "
     "Assembly.\n\nThe same day, Sơn received Australian Foreign Minister Penny Wong.\n"
 )
-UNDATED = (
-    "Foreign Minister Bùi Thanh Sơn received Cuban Ambassador Orlando Hernández on Friday.\n"
-)
+UNDATED = "Foreign Minister Bùi Thanh Sơn received Cuban Ambassador Orlando Hernández on Friday.\n"
 
 
 @pytest.fixture
@@ -80,7 +78,9 @@ def test_an_unreadable_file_is_named_and_the_others_still_drafted(files, tmp_pat
     missing = str(tmp_path / "missing.txt")
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 of 2 files could not be read"):
-        call_command("draft_meetings", files[0], missing, "--format", "json", stdout=out, stderr=err)
+        call_command(
+            "draft_meetings", files[0], missing, "--format", "json", stdout=out, stderr=err
+        )
     assert f"{missing}: cannot read: no such file" in err.getvalue()
     assert json.loads(out.getvalue())[0]["file"] == files[0]
 

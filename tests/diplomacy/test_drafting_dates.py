@@ -19,10 +19,22 @@ def only(sentence, article_date=None, hint_year=None):
     ("sentence", "article_date", "start", "end", "precision"),
     [
         # A weekday is the latest such day on or before the article's date.
-        ("received the envoy in Hà Nội on Wednesday.", D(2024, 12, 25), D(2024, 12, 25), None, "day"),
+        (
+            "received the envoy in Hà Nội on Wednesday.",
+            D(2024, 12, 25),
+            D(2024, 12, 25),
+            None,
+            "day",
+        ),
         ("met on Monday", D(2024, 12, 25), D(2024, 12, 23), None, "day"),
         ("on February 26 met with leaders", D(2024, 2, 27), D(2024, 2, 26), None, "day"),
-        ("from February 18 - 20 (local time)", D(2026, 2, 21), D(2026, 2, 18), D(2026, 2, 20), "day"),
+        (
+            "from February 18 - 20 (local time)",
+            D(2026, 2, 21),
+            D(2026, 2, 18),
+            D(2026, 2, 20),
+            "day",
+        ),
         ("from 18-20 February", D(2026, 2, 21), D(2026, 2, 18), D(2026, 2, 20), "day"),
         ("on July 19.", D(2022, 7, 20), D(2022, 7, 19), None, "day"),
         ("on 3 March 2021", None, D(2021, 3, 3), None, "day"),
