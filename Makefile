@@ -70,9 +70,11 @@ wrk:
 		echo "Installing Debian's wrk for the benchmark"; \
 		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends wrk; }
 
-## eval: measure the entity suggestions against the labelled seed articles (throwaway database)
+## eval: measure the entity suggestions and the meeting drafts against the labelled seed
+## articles (throwaway database); fails below a target
 eval: install
 	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_suggestions --fresh-db --check
+	DJANGO_SETTINGS_MODULE=diplomacy.settings_test $(BIN)/python manage.py evaluate_drafts --fresh-db --check
 
 ## messages: collect the translatable strings into locale/vi/LC_MESSAGES/django.po and compile
 ## them into django.mo (needs GNU gettext); translate the new entries, run it again, commit both

@@ -151,7 +151,10 @@ def test_a_meeting_already_recorded_is_offered_instead_of_a_new_one(son):
     elsewhere = MeetingFactory(title="Sơn meets Retno in 2023", start_date=D(2023, 5, 1))
     ParticipantFactory(meeting=elsewhere, person=son)
     ParticipantFactory(meeting=elsewhere, person=retno)
-    text = "Foreign Minister Bùi Thanh Sơn met Indonesian Foreign Minister Retno Marsudi on February 26."
+    text = (
+        "Foreign Minister Bùi Thanh Sơn met Indonesian Foreign Minister Retno Marsudi "
+        "on February 26."
+    )
     (draft,) = draft_meetings(text, D(2024, 2, 27))
     assert draft.existing == [meeting]
     assert draft.as_json()["already_recorded"] == [{"id": meeting.pk, "title": meeting.title}]
