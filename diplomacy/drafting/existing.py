@@ -5,6 +5,7 @@ import calendar
 import datetime
 
 from diplomacy.suggest.normalize import fold_key
+from diplomacy.text import fold
 
 WINDOW_DAYS = 1  # a day either side: time zones and late reports
 
@@ -36,9 +37,15 @@ def find_existing(draft, article=None):
         return []
     meetings = Meeting.objects.all()
     for person_id in known:
-        meetings = meetings.filter(
-            pk__in=Meeting.objects.filter(participants__person_id=person_id).values("pk")
-        )
+        with_person = Meeting.objects.filter(participants__person_id=person_id)
+        meetings = meetings.filter(pk__in=with_person.values("pk"))
+    for person in draft.participants:
+        if not person.person_id:
+            # Narrowed in the database by the folded name; the exact check is below.
+            with_name = Meeting.objects.filter(
+                participants__person__search_text__contains=fold(person.name)
+            )
+            meetings = meetings.filter(pk__in=with_name.values("pk"))
     window = date_window(draft)
     if window is None:
         if article is None or article.pk is None:
@@ -51,7 +58,7 @@ def find_existing(draft, article=None):
             Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
         )
     found = []
-    for meeting in meetings.prefetch_related("participants__person")[:20]:
+    for meeting in meetings.prefetch_related("participants__person").order_by("pk")[:20]:
         names = set()
         for participant in meeting.participants.all():
             names.add(fold_key(participant.person.name))

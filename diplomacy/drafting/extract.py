@@ -41,6 +41,8 @@ PRESS_CONFERENCE = "press_conference"
 
 VISITS = {STATE_VISIT, OFFICIAL_VISIT, WORKING_VISIT}
 FRAMES = VISITS | {MULTILATERAL}
+# Meetings between two sides.
+TWO_SIDED = {BILATERAL, TALKS, RECEPTION, PHONE_CALL, VIDEO_CALL, SIGNING}
 # Kinds that may name the same meeting in two places ("received ..." and "met ...").
 MEETING_KINDS = {BILATERAL, TALKS, RECEPTION}
 
@@ -351,7 +353,7 @@ class Drafter:
                     event.date_source = "unresolved"
                 if city is not None:
                     event.location_city, event.location_country = city[2], city[3]
-                event.sentence_start = sentence.start
+                event.sentence_start, event.sentence_end = sentence.start, sentence.end
                 self.events.append(event)
                 made = True
         return made, context_date
@@ -595,7 +597,7 @@ class Drafter:
             event.context_date = None
             event.same_day = False
             event.destination = None
-            event.sentence_start = sentence.start
+            event.sentence_start, event.sentence_end = sentence.start, sentence.end
             if date is not None and date.resolved:
                 event.start, event.end, event.date_precision = date.start, date.end, date.precision
                 event.date_source = "own"
@@ -620,7 +622,7 @@ class Drafter:
             event.context_date = None
             event.same_day = False
             event.destination = None
-            event.sentence_start = sentence.start
+            event.sentence_start, event.sentence_end = sentence.start, sentence.end
             if date is not None and date.resolved:
                 event.start, event.end, event.date_precision = date.start, date.end, date.precision
                 event.date_source = "own"
@@ -749,10 +751,18 @@ class Drafter:
                 event.location_city, event.location_country = self.dateline
 
     def countries_of(self, event):
+        """The participants' countries and a visit's host; for a meeting of two sides where
+        the participants give fewer than two, the countries its sentence names."""
         codes = [person.country for person in event.participants if person.country]
         if event.kind in VISITS and event.location_country:
             codes.append(event.location_country)
-        return unique(codes)
+        if event.kind in TWO_SIDED and len(set(codes)) < 2:
+            codes += [
+                code
+                for start, _, code in self.country_mentions
+                if event.sentence_start <= start < event.sentence_end
+            ]
+        return list(dict.fromkeys(codes))
 
 
 def copy_date(event, source, how):

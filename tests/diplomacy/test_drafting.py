@@ -180,3 +180,33 @@ def test_the_seed_article_with_a_dateline_and_a_weekday(son):
     assert draft.start == D(2024, 12, 25)
     assert draft.location_city == "Hà Nội"
     assert [p.name for p in draft.participants] == ["Bùi Thanh Sơn", "Riad Malki"]
+
+
+def test_new_people_are_matched_by_name_among_many_meetings_that_day(son):
+    from diplomacy.suggest import Gazetteer
+
+    stale = Gazetteer.from_database()  # before the people below exist: they read as new
+    for number in range(25):
+        other = MeetingFactory(title=f"Another meeting {number}", start_date=D(2025, 9, 23))
+        ParticipantFactory(meeting=other, person=PersonFactory())
+    vieira = PersonFactory(name="Mauro Vieira", country=country("BR"))
+    wong = PersonFactory(name="Penny Wong", country=country("AU"))
+    recorded = MeetingFactory(title="Vieira meets Wong", start_date=D(2025, 9, 23))
+    ParticipantFactory(meeting=recorded, person=vieira)
+    ParticipantFactory(meeting=recorded, person=wong)
+    text = (
+        "Brazilian Foreign Minister Mauro Vieira met Australian Foreign Minister Penny Wong "
+        "on Tuesday."
+    )
+    (draft,) = draft_meetings(text, D(2025, 9, 24), gazetteer=stale)
+    assert all(person.is_new for person in draft.participants)
+    assert draft.existing == [recorded]
+
+
+def test_countries_come_from_the_participants_or_else_the_sentence(son):
+    text = (
+        "Foreign Minister Bùi Thanh Sơn met Foreign Minister Mauro Vieira in New York "
+        "on Tuesday to discuss Brazil's ties with Viet Nam."
+    )
+    (draft,) = draft_meetings(text, D(2025, 9, 24))
+    assert draft.countries == ["VN", "BR"]
