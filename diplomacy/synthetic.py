@@ -141,7 +141,18 @@ def generate(
         counts = _Generator(sizes, seed, batch_size, as_of, countries, progress).run()
         # bulk_create sends no post_save: tell the suggestion engine about the new names.
         invalidate_gazetteer()
+    refresh_planner_statistics()
     return counts
+
+
+def refresh_planner_statistics(using="default"):
+    """ANALYZE after a bulk load. Without statistics SQLite plans "is this person in a
+    published meeting" as a scan of every published meeting (its index on status looks as
+    good as the one on the person); PostgreSQL would wait for autovacuum to notice."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def synthetic_data_exists():
