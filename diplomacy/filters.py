@@ -272,8 +272,10 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_countries(self, queryset, name, countries):
         if not countries:
             return queryset
-        match_all = self.form.cleaned_data.get("country_match") == self.CountryMatch.ALL
-        return queryset.with_countries([country.pk for country in countries], match_all)
+        data = self.form.cleaned_data
+        match_all = data.get("country_match") == self.CountryMatch.ALL
+        narrowed = bool(data.get("person") or data.get("organization"))
+        return queryset.with_countries([c.pk for c in countries], match_all, probe=narrowed)
 
     def filter_person(self, queryset, name, person):
         return queryset.with_person(person)

@@ -80,4 +80,7 @@ def test_relation_filters_are_semi_joins_without_distinct(record):
     sql = str(meetings.query).upper()
     assert "DISTINCT" not in sql
     assert " JOIN " not in sql
-    assert sql.count(" IN (SELECT") == 2
+    # The person's few meetings are the semi-join the plan starts from; the country is
+    # checked for each of them (a busy country's list is never built).
+    assert sql.count(" IN (SELECT") == 1
+    assert sql.count("EXISTS(SELECT") == 1
