@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -537,6 +538,35 @@ def row_prefetches():
     ]
 
 
+def meetings_with_text(key, using):
+    """Ids of the meetings whose folded title or city holds `key`: from SQLite's FTS5
+    trigram table when there is one (LIKE on it is answered from its index), else a
+    LIKE on the column (which PostgreSQL answers from its trigram index)."""
+    if _has_text_table(using) and len(key) >= 3 and not set(key) & {"%", "_", "\\"}:
+        return RawSQL(
+            "SELECT rowid FROM diplomacy_meeting_text WHERE search_text LIKE %s", [f"%{key}%"]
+        )
+    return Meeting.objects.filter(search_text__contains=key).values("pk")
+
+
+_TEXT_TABLES = {}
+
+
+def _has_text_table(using):
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict["NAME"])
+    if name not in _TEXT_TABLES:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s",
+                ["diplomacy_meeting_text"],
+            )
+            _TEXT_TABLES[name] = cursor.fetchone() is not None
+    return _TEXT_TABLES[name]
+
+
 class MeetingQuerySet(PublishableQuerySet):
     def for_list(self):
         """Everything a meeting row shows, in a constant number of queries."""
@@ -595,15 +625,17 @@ class MeetingQuerySet(PublishableQuerySet):
         )
 
     def search(self, text):
-        """Title, place or a participant's name, insensitive to case and diacritics."""
+        """Title, place or a participant's name, insensitive to case and diacritics.
+
+        Both parts are lists of meeting ids read from an index (migration 0007: trigram
+        indexes on PostgreSQL, an FTS5 trigram table on SQLite), so a rare name does not
+        make the list walk every published meeting in date order looking for 20 matches."""
         key = fold(text)
         if not key:
             return self
         people = Person.objects.filter(search_text__contains=key).values("pk")
-        return self.filter(
-            Q(search_text__contains=key)
-            | Q(pk__in=Participant.objects.filter(person__in=people).values("meeting_id"))
-        )
+        by_person = Participant.objects.filter(person__in=people).values("meeting_id")
+        return self.filter(Q(pk__in=meetings_with_text(key, self.db)) | Q(pk__in=by_person))
 
 
 class Meeting(EditorialModel, VersionedModel, Publishable):
