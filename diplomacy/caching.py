@@ -126,7 +126,8 @@ def fragments(request):
 def prefetch_uncached_rows(meetings, language):
     """Load the relations of the meetings whose row (`includes/meeting_row.html`, cached by
     its `{% cache %}` tag) is not in the cache: a list whose rows were all rendered since the
-    last change shows them without reading participants, countries or topics."""
+    last change shows them without reading participants, countries or topics. The rows in
+    the cache are set on the meetings (`cached_row`) for the template to show as they are."""
     from diplomacy.models import row_prefetches
 
     token = current_generation()["token"]
@@ -135,7 +136,13 @@ def prefetch_uncached_rows(meetings, language):
         for meeting in meetings
     }
     cached = cache.get_many(list(keys))
-    missing = [meeting for key, meeting in keys.items() if key not in cached]
+    missing = []
+    for key, meeting in keys.items():
+        # The row's HTML, read here in one round trip rather than one per row by the
+        # template's {% cache %} tag (which still renders and stores the missing ones).
+        meeting.cached_row = cached.get(key)
+        if meeting.cached_row is None:
+            missing.append(meeting)
     prefetch_related_objects(missing, *row_prefetches())
     return meetings
 

@@ -549,6 +549,21 @@ def meetings_with_text(key, using):
     return Meeting.objects.filter(search_text__contains=key).values("pk")
 
 
+COMMON_TEXT = 1000  # meetings holding a text beyond which the list is walked in date order
+
+
+def text_is_common(key, using):
+    """Whether more than COMMON_TEXT meetings hold `key`, counted from the index once per
+    content generation."""
+    from diplomacy.caching import remembered
+
+    def count():
+        matches = Meeting.objects.using(using).filter(pk__in=meetings_with_text(key, using))
+        return matches.values("pk")[: COMMON_TEXT + 1].count()
+
+    return remembered("text-matches", [key, using], count) > COMMON_TEXT
+
+
 _TEXT_TABLES = {}
 
 
@@ -627,14 +642,18 @@ class MeetingQuerySet(PublishableQuerySet):
     def search(self, text):
         """Title, place or a participant's name, insensitive to case and diacritics.
 
-        Both parts are lists of meeting ids read from an index (migration 0007: trigram
-        indexes on PostgreSQL, an FTS5 trigram table on SQLite), so a rare name does not
-        make the list walk every published meeting in date order looking for 20 matches."""
+        For a rare text both parts are lists of meeting ids read from an index (migration
+        0007: trigram indexes on PostgreSQL, an FTS5 trigram table on SQLite), so the list
+        does not walk every published meeting in date order looking for 20 matches."""
         key = fold(text)
         if not key:
             return self
         people = Person.objects.filter(search_text__contains=key).values("pk")
         by_person = Participant.objects.filter(person__in=people).values("meeting_id")
+        if text_is_common(key, self.db):
+            # Thousands of meetings hold it ("Hà Nội"): walking the list in date order
+            # fills a page at once, where sorting every match would not.
+            return self.filter(Q(search_text__contains=key) | Q(pk__in=by_person))
         return self.filter(Q(pk__in=meetings_with_text(key, self.db)) | Q(pk__in=by_person))
 
 

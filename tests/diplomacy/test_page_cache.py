@@ -312,3 +312,31 @@ def test_with_replicas_a_new_generation_is_rendered_from_the_primary(rf, setting
     caching.end_generation()
     get("/meetings/?country=LA")
     assert seen == [True, False, False]
+
+
+@override_settings(PAGE_CACHE=False)
+def test_rows_rendered_before_are_read_in_one_round_trip_and_shown_unchanged(client, monkeypatch):
+    for number in range(5):
+        MeetingFactory(title=f"Consultations number {number}")
+    first = client.get(reverse("meeting_list")).content
+    asked, batches = [], []
+    real_get, real_get_many = caching.cache.get, caching.cache.get_many
+
+    def counting_get(key, *args, **kwargs):
+        if not batches or batches[-1] is not None:
+            asked.append(key)  # a get of its own, not one inside get_many (as locmem does)
+        return real_get(key, *args, **kwargs)
+
+    def counting_get_many(keys, *args, **kwargs):
+        batches.append(None)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            batches[-1] = list(keys)
+
+    monkeypatch.setattr(caching.cache, "get", counting_get)
+    monkeypatch.setattr(caching.cache, "get_many", counting_get_many)
+    second = client.get(reverse("meeting_list")).content
+    assert second == first
+    assert [len(keys) for keys in batches] == [5]  # the five rows in one round trip
+    assert not [key for key in asked if "meeting_row" in key]  # and no get per row

@@ -56,3 +56,22 @@ def test_the_index_is_there_and_used():
                 "meeting_search_trgm_idx",
                 "person_search_trgm_idx",
             ]
+
+
+def test_a_text_thousands_of_meetings_hold_walks_the_list_and_a_rare_one_reads_the_index(
+    monkeypatch,
+):
+    from diplomacy import models
+
+    monkeypatch.setattr(models, "COMMON_TEXT", 2)
+    for number in range(3):
+        MeetingFactory(title=f"Fisheries talks {number}", location_city="Huế")
+    MeetingFactory(title="A rare conference on glaciers")
+    common = str(Meeting.objects.search("fisheries").query)
+    rare = str(Meeting.objects.search("glaciers").query)
+    assert "LIKE" in common and "%fisheries%" in common  # the column, in date order
+    if connection.vendor == "sqlite":
+        assert "diplomacy_meeting_text" not in common
+        assert "diplomacy_meeting_text" in rare
+    assert found("fisheries") == {f"Fisheries talks {n}" for n in range(3)}
+    assert found("glaciers") == {"A rare conference on glaciers"}
