@@ -253,10 +253,21 @@ class Drafter:
         self.assign_dates()
         self.assign_places()
         self.assign_topics()
+        country_names = self.visited_country_names()
         for event in self.events:
             event.countries = self.countries_of(event)
-            event.title = title_of(event)
+            event.title = title_of(event, country_names)
         return [event for event in self.events if event.participants]
+
+    def visited_country_names(self):
+        """Code -> name of the countries the visits went to, for their titles (one query)."""
+        from diplomacy.models import Country
+
+        codes = {e.location_country for e in self.events if e.kind in VISITS}
+        codes.discard(None)
+        if not codes:
+            return {}
+        return dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
 
     def triggers(self, sentence):
         found = []
@@ -285,11 +296,7 @@ class Drafter:
         made = False
         subject_before = None
         for index, trigger in enumerate(triggers):
-            following = triggers[index + 1].start if index + 1 < len(triggers) else sentence.end
-            if trigger.mode != "chair":
-                # "co-chaired by" belongs to the meeting before it: not a boundary.
-                later = [t for t in triggers[index + 1 :] if t.mode != "chair"]
-                following = later[0].start if later else sentence.end
+            following = segment_end(triggers, index, sentence.end, trigger.mode == "chair")
             previous_end = triggers[index - 1].end if index else sentence.start
             if self.not_happened(sentence, trigger, previous_end):
                 continue
@@ -328,32 +335,26 @@ class Drafter:
                     continue
                 if not participants:
                     continue
-                event = MeetingDraft(
-                    kind=self.kind_of(trigger, participants),
-                    participants=participants,
-                    sentence=" ".join(sentence.text.split()),
-                    position=trigger.start,
+                event = self.new_event(
+                    self.kind_of(trigger, participants),
+                    participants,
+                    sentence,
+                    trigger.start,
+                    date,
+                    city,
                 )
                 event.referenced = recalled
                 event.event_name = extra.get("event_name", "")
                 event.destination = extra.get("destination")
                 event.context_date = context_date
-                event.same_day = date is not None and date.same_day
-                if date is not None and date.resolved:
-                    event.start, event.end, event.date_precision = (
-                        date.start,
-                        date.end,
-                        date.precision,
-                    )
-                    event.date_source = "own"
-                    event.date_note = date.note
-                elif date is not None and not date.same_day:
-                    event.date_note = date.note
-                    event.date_precision = date.precision
-                    event.date_source = "unresolved"
-                if city is not None:
-                    event.location_city, event.location_country = city[2], city[3]
-                event.sentence_start, event.sentence_end = sentence.start, sentence.end
+                if date is not None:
+                    event.same_day = date.same_day
+                    if date.resolved:
+                        event.date_note = date.note
+                    elif not date.same_day:
+                        event.date_note = date.note
+                        event.date_precision = date.precision
+                        event.date_source = "unresolved"
                 self.events.append(event)
                 made = True
         return made, context_date
@@ -381,8 +382,7 @@ class Drafter:
         """The date in the trigger's own part of the sentence, else one before the first
         trigger (it covers them all), else the only date of the sentence."""
         trigger = triggers[index]
-        later = [t for t in triggers[index + 1 :] if t.mode != "chair"]
-        following = later[0].start if later else sentence.end
+        following = segment_end(triggers, index, sentence.end)
         own = [d for d in dates if trigger.start <= d.start_offset < following]
         if own:
             return own[0]
@@ -501,12 +501,7 @@ class Drafter:
         name = event_name(tail, self.text)
         if not name:
             return None
-        verb = (
-            self.text[trigger.start : trigger.end].lower().startswith("attend")
-            or "took" in self.text[trigger.start : trigger.end].lower()
-            or "participated" in self.text[trigger.start : trigger.end].lower()
-        )
-        if verb:
+        if not self.text[trigger.start : trigger.end].lower().startswith("participation"):
             subject = self.subject_of(sentence, trigger, previous_end, subject_before)
         else:  # "X's participation in"
             subject = self.owner_before(sentence, trigger)
@@ -556,13 +551,9 @@ class Drafter:
                         subject = people
         if not subject:
             before = self.text[max(previous_end, trigger.start - 60) : trigger.start]
-            if (
-                phrase.lower().startswith("visit")
-                and not phrase.lower().startswith("visits ")
-                or VISIT_VERBS.search(before)
-            ):
-                if not phrase.lower().startswith("visit ") or VISIT_VERBS.search(before):
-                    subject = self.subject_of(sentence, trigger, previous_end, subject_before)
+            # "visited Vietnam", or "paid a state visit to": the sentence's subject.
+            if VISIT_VERBS.search(before) or phrase.lower().startswith(("visited", "visiting")):
+                subject = self.subject_of(sentence, trigger, previous_end, subject_before)
         if not subject:
             return None
         destination = self.destination(trigger.end, following)
@@ -588,20 +579,10 @@ class Drafter:
         """A meeting already reported: add the people now named to it, or, when the sentence
         before named people but no meeting, that meeting."""
         if previous_people and len(unique(previous_people)) >= 2:
-            event = MeetingDraft(
-                kind=BILATERAL,
-                participants=unique(previous_people + people),
-                sentence=" ".join(sentence.text.split()),
-                position=sentence.start,
+            participants = unique(previous_people + people)
+            self.events.append(
+                self.new_event(BILATERAL, participants, sentence, sentence.start, date)
             )
-            event.context_date = None
-            event.same_day = False
-            event.destination = None
-            event.sentence_start, event.sentence_end = sentence.start, sentence.end
-            if date is not None and date.resolved:
-                event.start, event.end, event.date_precision = date.start, date.end, date.precision
-                event.date_source = "own"
-            self.events.append(event)
             return True
         last = next((e for e in reversed(self.events) if not e.referenced), None)
         if last is None or not people:
@@ -613,28 +594,33 @@ class Drafter:
         """ "co-chaired by A and B": the meeting the sentence named is talks between them."""
         mine = [e for e in self.events if sentence.start <= e.position < sentence.end]
         if not mine or not people:
-            event = MeetingDraft(
-                kind=TALKS,
-                participants=people,
-                sentence=" ".join(sentence.text.split()),
-                position=sentence.start,
-            )
-            event.context_date = None
-            event.same_day = False
-            event.destination = None
-            event.sentence_start, event.sentence_end = sentence.start, sentence.end
-            if date is not None and date.resolved:
-                event.start, event.end, event.date_precision = date.start, date.end, date.precision
-                event.date_source = "own"
-            if city is not None:
-                event.location_city, event.location_country = city[2], city[3]
             if people:
-                self.events.append(event)
+                self.events.append(
+                    self.new_event(TALKS, people, sentence, sentence.start, date, city)
+                )
             return bool(people)
         event = mine[-1]
         event.kind = TALKS
         event.participants = unique(event.participants + people)
         return True
+
+    def new_event(self, kind, participants, sentence, position, date, city=None):
+        """A draft of the sentence, with the date it resolves (when it does) and the city it
+        names."""
+        event = MeetingDraft(
+            kind=kind,
+            participants=participants,
+            sentence=" ".join(sentence.text.split()),
+            position=position,
+            sentence_start=sentence.start,
+            sentence_end=sentence.end,
+        )
+        if date is not None and date.resolved:
+            event.start, event.end, event.date_precision = date.start, date.end, date.precision
+            event.date_source = "own"
+        if city is not None:
+            event.location_city, event.location_country = city[2], city[3]
+        return event
 
     def kind_of(self, trigger, participants):
         if trigger.mode == "visit":
@@ -730,7 +716,7 @@ class Drafter:
 
     def assign_places(self):
         for event in sorted(self.events, key=lambda e: (e.kind not in FRAMES, e.position)):
-            destination = getattr(event, "destination", None)
+            destination = event.destination
             if event.kind in VISITS:
                 if destination:
                     event.location_city = destination[0] or (
@@ -763,6 +749,14 @@ class Drafter:
                 if event.sentence_start <= start < event.sentence_end
             ]
         return list(dict.fromkeys(codes))
+
+
+def segment_end(triggers, index, end, chair_too=False):
+    """Where the part of the sentence of trigger `index` ends: at the next trigger. A
+    "co-chaired by" belongs to the meeting before it, so it ends no part but another
+    "co-chaired by"'s (`chair_too`)."""
+    later = [t for t in triggers[index + 1 :] if chair_too or t.mode != "chair"]
+    return later[0].start if later else end
 
 
 def copy_date(event, source, how):
@@ -835,7 +829,7 @@ def merge_duplicates(events):
             if re.search(r"[A-Z]", twin.event_name[1:])
             else (event.event_name or twin.event_name)
         )
-        twin.destination = getattr(twin, "destination", None) or getattr(event, "destination", None)
+        twin.destination = twin.destination or event.destination
         twin.participants = unique(
             twin.participants
             + [p for p in event.participants if p.key not in twin.participant_keys]
@@ -860,7 +854,7 @@ def same_meeting(first, second):
     elif a != b:
         return False
     if first.kind in VISITS:
-        one, other = getattr(first, "destination", None), getattr(second, "destination", None)
+        one, other = first.destination, second.destination
         if one and other and one[1] != other[1]:
             return False
     if first.start and second.start:
@@ -869,7 +863,7 @@ def same_meeting(first, second):
     return True
 
 
-def title_of(event):
+def title_of(event, country_names):
     names = [person.name for person in event.participants]
     first, others = (names[0], names[1:]) if names else ("", [])
     joined = (
@@ -880,19 +874,12 @@ def title_of(event):
     if event.kind == MULTILATERAL and event.event_name:
         return event.event_name
     if event.kind in VISITS:
-        from diplomacy.models import Country
-
         label = {STATE_VISIT: "state visit", WORKING_VISIT: "working visit"}.get(
             event.kind, "official visit"
         )
         where = event.location_city
         if event.location_country and not where:
-            where = (
-                Country.objects.filter(code=event.location_country)
-                .values_list("name", flat=True)
-                .first()
-                or event.location_country
-            )
+            where = country_names.get(event.location_country, event.location_country)
         return f"{first}’s {label} to {where}" if where else f"{first}’s {label}"
     if not others:
         return {

@@ -45,6 +45,12 @@ class MeetingDraft:
     existing: list = field(default_factory=list)  # meetings already in the database
     # How the date was found: "own" (in the sentence), "context", "parent" or "".
     date_source: str = ""
+    # What reading the text leaves for the article-wide passes (extract.Drafter).
+    sentence_start: int = 0  # the sentence's span in the text
+    sentence_end: int = 0
+    destination: tuple | None = None  # (city or None, country) a visit went to
+    context_date: object = None  # the dated series of meetings it may belong to
+    same_day: bool = False  # "the same day" as the meeting before
 
     @property
     def participant_keys(self):
