@@ -20,23 +20,20 @@ the first run misses a target. Everything the command writes is rolled back.
 """
 
 import datetime
-import json
-from pathlib import Path
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
 from diplomacy.drafting import draft_meetings
 from diplomacy.drafting.existing import date_window
-from diplomacy.management.commands.evaluate_suggestions import Rollback
-from diplomacy.models import Country, Participant, Person, Position
+from diplomacy.management.labelled import (
+    LabelledArticlesCommand,
+    forget_people,
+    load_labelled_people,
+    rolled_back,
+)
 from diplomacy.suggest import Gazetteer
 from diplomacy.suggest.files import read_article
 from diplomacy.suggest.normalize import fold_key
 
 TARGETS = {"recall": 0.8, "precision": 0.7, "date": 0.9, "kind": 0.8}
-DEFAULT_SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 # The labels' kinds, as the drafts name them.
 KINDS = {
     "bilateral meeting": "bilateral",
@@ -77,12 +74,11 @@ def label_span(label):
         return None
     start = datetime.date.fromisoformat(label["start"])
     end = datetime.date.fromisoformat(label["end"]) if label.get("end") else None
-    span = Span(start, end, label.get("date_precision") or "day")
-    window = date_window(span)
-    # The label's own span, without the matching margin of the duplicate check.
-    if span.date_precision == "day":
+    precision = label.get("date_precision") or "day"
+    if precision == "day":
+        # The label's own span, without the margin of the duplicate check's window.
         return start, end or start
-    return window
+    return date_window(Span(start, end, precision))
 
 
 def dates_agree(draft, label):
@@ -167,59 +163,21 @@ def score_article(name, drafts, labels, tally, referenced):
             )
 
 
-class Command(BaseCommand):
+class Command(LabelledArticlesCommand):
     help = "Score the meeting drafts (recall, precision, dates, kinds) on labelled articles."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-        parser.add_argument(
-            "--fresh-db",
-            action="store_true",
-            help="Run in a new, throwaway test database instead of the configured one.",
-        )
-        parser.add_argument("--check", action="store_true", help="Exit 1 below the targets.")
-
-    def handle(self, *args, seeds, fresh_db, check, **options):
-        self.verbosity = options["verbosity"]
-        truth_file = seeds / "truth.json"
-        if not truth_file.is_file():
-            self.stdout.write(f"No labelled articles at {seeds}; nothing to score.")
-            return
-        truth = json.loads(truth_file.read_text(encoding="utf-8"))
-        articles = [(seeds / item["file"], item) for item in truth["articles"]]
-        missing = [str(path) for path, _ in articles if not path.is_file()]
-        if missing:
-            raise CommandError(f"Article files missing: {', '.join(missing)}")
-        old_name = None
-        if fresh_db:
-            old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-        try:
-            runs = self.score(articles, truth)
-        finally:
-            if fresh_db:
-                connection.creation.destroy_test_db(old_name, verbosity=0)
-        for label, (tally, referenced) in runs.items():
-            self.report(label, tally, referenced)
-        if check:
-            known = runs["known_people"][0]
-            failed = [name for name, target in TARGETS.items() if known.ratio(name) < target]
-            if failed:
-                raise CommandError(f"Below target: {', '.join(failed)}")
+    def below_target(self, runs):
+        known = runs["known_people"][0]
+        return [name for name, target in TARGETS.items() if known.ratio(name) < target]
 
     def score(self, articles, truth):
         files = {path: read_article(path) for path, _ in articles}
         runs = {}
-        try:
-            with transaction.atomic():
-                self.load_labelled_people(truth)
-                runs["known_people"] = self.run(articles, files)
-                Participant.objects.all().delete()
-                Position.objects.all().delete()
-                Person.objects.all().delete()
-                runs["no_people"] = self.run(articles, files)
-                raise Rollback
-        except Rollback:
-            pass
+        with rolled_back():
+            load_labelled_people(truth)
+            runs["known_people"] = self.run(articles, files)
+            forget_people()
+            runs["no_people"] = self.run(articles, files)
         return runs
 
     def run(self, articles, files):
@@ -232,19 +190,11 @@ class Command(BaseCommand):
             score_article(path.name, drafts, item["meetings"], referenced, True)
         return tally, referenced
 
-    def load_labelled_people(self, truth):
-        countries = set(Country.objects.values_list("code", flat=True))
-        for article in truth["articles"]:
-            for person in article["persons"]:
-                Person.objects.get_or_create(
-                    name=person["name"],
-                    defaults={
-                        "name_ascii": person.get("name_ascii", ""),
-                        "country_id": person["country"] if person["country"] in countries else None,
-                    },
-                )
+    def report(self, runs):
+        for label, (tally, referenced) in runs.items():
+            self.report_run(label, tally, referenced)
 
-    def report(self, label, tally, referenced):
+    def report_run(self, label, tally, referenced):
         self.stdout.write(
             f"# {label}: {tally.labelled} labelled meetings, {tally.proposed} proposed"
         )
