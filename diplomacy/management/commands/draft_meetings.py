@@ -1,13 +1,8 @@
-import json
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
 from diplomacy.drafting import draft_meetings
-from diplomacy.suggest.files import UnreadableFile, read_article
+from diplomacy.management.article_files import ArticleFilesCommand
 
 
-class Command(BaseCommand):
+class Command(ArticleFilesCommand):
     help = (
         "Propose the meetings that plain-text article files report, for an editor to "
         "confirm. Reads UTF-8 files (an optional first line 'date YYYY-MM-DD' gives the "
@@ -15,53 +10,18 @@ class Command(BaseCommand):
         "writes nothing to the database."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="Article text files.")
-        parser.add_argument(
-            "--format",
-            dest="output_format",
-            choices=["text", "json"],
-            default="text",
-            help="text (default): a readable list per file; json: an array, one object per "
-            'file: {"file": ..., "meetings": [...]}.',
-        )
+    text_help = "text (default): a readable list per file"
+    json_help = 'json: an array, one object per file: {"file": ..., "meetings": [...]}'
 
-    def handle(self, *args, files, output_format="text", **options):
-        articles, failed = [], []
-        for path in files:
-            try:
-                date, text = read_article(path)
-            except UnreadableFile as error:
-                failed.append(path)
-                self.stderr.write(f"{path}: cannot read: {error}")
-                continue
-            articles.append((path, date, text))
+    def read(self, text, date):
+        return draft_meetings(text, date)
 
-        # Drafting only reads; the rollback makes sure of it.
-        with transaction.atomic():
-            results = [(path, date, draft_meetings(text, date)) for path, date, text in articles]
-            transaction.set_rollback(True)
-
-        if output_format == "json":
-            records = [
-                {
-                    "file": path,
-                    "date": date.isoformat() if date else None,
-                    "meetings": [draft.as_json() for draft in drafts],
-                }
-                for path, date, drafts in results
-            ]
-            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
-        else:
-            for index, (path, date, drafts) in enumerate(results):
-                if index:
-                    self.stdout.write("")
-                self.write_text(path, date, drafts)
-
-        if failed:
-            raise CommandError(
-                f"{len(failed)} of {len(files)} files could not be read: {', '.join(failed)}"
-            )
+    def as_record(self, path, date, drafts):
+        return {
+            "file": path,
+            "date": date.isoformat() if date else None,
+            "meetings": [draft.as_json() for draft in drafts],
+        }
 
     def write_text(self, path, date, drafts):
         self.stdout.write(self.style.MIGRATE_HEADING(path))

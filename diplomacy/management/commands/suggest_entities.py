@@ -1,10 +1,5 @@
-import json
-
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
+from diplomacy.management.article_files import ArticleFilesCommand
 from diplomacy.suggest import suggest
-from diplomacy.suggest.files import UnreadableFile, read_article
 
 
 def as_record(path, date, suggestions):
@@ -20,52 +15,18 @@ def as_record(path, date, suggestions):
     }
 
 
-class Command(BaseCommand):
+class Command(ArticleFilesCommand):
     help = (
         "Suggest the countries, people and organizations that plain-text article files name, "
         "and people named after a title who are not known yet. Reads UTF-8 files (an optional "
         "first line 'date YYYY-MM-DD' gives the date) and writes nothing to the database."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="Article text files.")
-        parser.add_argument(
-            "--format",
-            dest="output_format",
-            choices=["text", "json"],
-            default="text",
-            help="text (default): a readable summary per file; json: one object per file.",
-        )
+    def read(self, text, date):
+        return suggest(text)
 
-    def handle(self, *args, files, output_format="text", **options):
-        articles, failed = [], []
-        for path in files:
-            try:
-                date, text = read_article(path)
-            except UnreadableFile as error:
-                failed.append(path)
-                self.stderr.write(f"{path}: cannot read: {error}")
-                continue
-            articles.append((path, date, text))
-
-        # Suggesting only reads; the rollback makes sure of it.
-        with transaction.atomic():
-            results = [(path, date, suggest(text)) for path, date, text in articles]
-            transaction.set_rollback(True)
-
-        if output_format == "json":
-            records = [as_record(path, date, found) for path, date, found in results]
-            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
-        else:
-            for index, (path, date, found) in enumerate(results):
-                if index:
-                    self.stdout.write("")
-                self.write_text(path, date, found)
-
-        if failed:
-            raise CommandError(
-                f"{len(failed)} of {len(files)} files could not be read: {', '.join(failed)}"
-            )
+    def as_record(self, path, date, suggestions):
+        return as_record(path, date, suggestions)
 
     def write_text(self, path, date, found):
         self.stdout.write(self.style.MIGRATE_HEADING(path))
