@@ -2,19 +2,6 @@ from diplomacy.management.article_files import ArticleFilesCommand
 from diplomacy.suggest import suggest
 
 
-def as_record(path, date, suggestions):
-    return {
-        "file": path,
-        "date": date.isoformat() if date else None,
-        "countries": [entity.key for entity in suggestions.countries],
-        "people": [entity.label for entity in suggestions.people],
-        "organizations": [entity.label for entity in suggestions.organizations],
-        "candidates": [
-            {"name": c.name, "title": c.title, "country": c.country} for c in suggestions.candidates
-        ],
-    }
-
-
 class Command(ArticleFilesCommand):
     help = (
         "Suggest the countries, people and organizations that plain-text article files name, "
@@ -26,7 +13,17 @@ class Command(ArticleFilesCommand):
         return suggest(text)
 
     def as_record(self, path, date, suggestions):
-        return as_record(path, date, suggestions)
+        return {
+            "file": path,
+            "date": date.isoformat() if date else None,
+            "countries": [entity.key for entity in suggestions.countries],
+            "people": [entity.label for entity in suggestions.people],
+            "organizations": [entity.label for entity in suggestions.organizations],
+            "candidates": [
+                {"name": c.name, "title": c.title, "country": c.country}
+                for c in suggestions.candidates
+            ],
+        }
 
     def write_text(self, path, date, found):
         self.stdout.write(self.style.MIGRATE_HEADING(path))
