@@ -4,12 +4,9 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, F
-from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin_actions import ArticleActionsMixin
 from articles.admin_drafts import MeetingDraftsMixin
 from articles.models import Article, Outlet
 from articles.rendering import snippet
@@ -29,9 +27,8 @@ from diplomacy.admin import (
     PublishableAdminMixin,
     VersionedAdminMixin,
 )
-from diplomacy.models import Country, Organization, Person, Position
+from diplomacy.models import Country, Organization, Person
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest_for_article
-from diplomacy.text import fold
 
 # Addresses typed without a scheme are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -131,7 +128,7 @@ def candidate_row(texts, candidate, country_names):
     }
 
 
-class EntitySuggestionsMixin:
+class EntitySuggestionsMixin(ArticleActionsMixin):
     """The "Suggested entities" panel of the article change page and its two actions: tag
     suggested countries, people and organizations; create a suggested new person and tag
     them. Suggestions come from `diplomacy.suggest`; nothing is tagged without the editor."""
@@ -234,24 +231,7 @@ class EntitySuggestionsMixin:
         )
         return panel
 
-    def can_add_person(self, request):
-        return all(
-            request.user.has_perm(f"diplomacy.{get_permission_codename('add', model._meta)}")
-            for model in (Person, Position)
-        )
-
     # The actions -------------------------------------------------------------------
-
-    def get_article_to_change(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404(_("No article with this id."))
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        return article
-
-    def redirect_to_article(self, article):
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def tag_suggestions_view(self, request, object_id):
         """Tag the checked entities, or with "tag_all" every suggested one (ambiguous names
@@ -299,27 +279,11 @@ class EntitySuggestionsMixin:
             self.message_user(request, _("A new person needs a name."), messages.ERROR)
             return self.redirect_to_article(article)
         with transaction.atomic():
-            person = next(
-                (
-                    p
-                    for p in Person.objects.search(name).filter(country=country)
-                    if fold(name) in (fold(p.name), fold(p.name_ascii))
-                ),
-                None,
+            same = self.people_named(name, country=country)
+            created = not same
+            person = (
+                self.create_person(request, name, title, country, article) if created else same[0]
             )
-            created = person is None
-            if created:
-                person = Person(name=name, country=country)
-                person.created_by = person.updated_by = request.user
-                person.save()
-                if title:
-                    Position.objects.create(
-                        person=person,
-                        title=title,
-                        country=country,
-                        start_date=article.published_on,
-                    )
-                self.log_addition(request, person, [{"added": {}}])
             article.people.add(person)
             self.touch(request, article)
             self.log_change(request, article, self.tagged_message({PERSON: [person]}))
@@ -339,10 +303,6 @@ class EntitySuggestionsMixin:
             )
         self.message_user(request, message, messages.SUCCESS)
         return self.redirect_to_article(article)
-
-    def touch(self, request, article):
-        article.updated_by = request.user
-        article.save(update_fields=["updated", "updated_by"])
 
     def tagged_message(self, added):
         """ "Tagged 2 people (Bùi Thanh Sơn, Retno Marsudi), 1 country (Indonesia)." """

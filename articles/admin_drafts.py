@@ -7,20 +7,19 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.admin_actions import ArticleActionsMixin
 from diplomacy.drafting import draft_for_article
-from diplomacy.models import Country, Meeting, Participant, Person, Position, Status
-from diplomacy.text import fold
+from diplomacy.models import Country, Meeting, Participant, Status
 
 COUNTRY_CODES = re.compile(r"[A-Za-z]{2}")
 
@@ -51,6 +50,12 @@ def parse_participants(text):
             )
         people.append((name[:200], title[:300], code))
     return people
+
+
+def recorded_meetings(ids):
+    """The meetings of the review form's hidden "existing" field ("12 40")."""
+    ids = [int(value) for value in (ids or "").split() if value.isdigit()]
+    return list(Meeting.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
 class DraftMeetingForm(forms.Form):
@@ -86,6 +91,7 @@ class DraftMeetingForm(forms.Form):
     sentence = forms.CharField(widget=forms.HiddenInput, required=False)
     referenced = forms.BooleanField(widget=forms.HiddenInput, required=False)
     existing = forms.CharField(widget=forms.HiddenInput, required=False)
+    date_note = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,8 +116,7 @@ class DraftMeetingForm(forms.Form):
         return list(dict.fromkeys(name[:100] for name in names if name))
 
     def clean_existing(self):
-        ids = [int(value) for value in self.cleaned_data["existing"].split() if value.isdigit()]
-        return list(Meeting.objects.filter(pk__in=ids).order_by("pk"))
+        return recorded_meetings(self.cleaned_data["existing"])
 
     def clean(self):
         data = super().clean()
@@ -174,10 +179,11 @@ def initial_for(draft):
         "sentence": draft.sentence,
         "referenced": draft.referenced,
         "existing": " ".join(str(meeting.pk) for meeting in draft.existing),
+        "date_note": draft.date_note if not draft.start else "",
     }
 
 
-class MeetingDraftsMixin:
+class MeetingDraftsMixin(ArticleActionsMixin):
     """The article admin's "Draft meetings" page and action."""
 
     def get_urls(self):
@@ -218,17 +224,9 @@ class MeetingDraftsMixin:
             f"diplomacy.{get_permission_codename('add', Meeting._meta)}"
         ) and self.has_change_permission(request)
 
-    def can_add_people(self, request):
-        return all(
-            request.user.has_perm(f"diplomacy.{get_permission_codename('add', model._meta)}")
-            for model in (Person, Position)
-        )
-
     def draft_meetings_view(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404(_("No article with this id."))
-        if not self.has_change_permission(request, article) or not self.can_draft_meetings(request):
+        article = self.get_article_to_change(request, object_id)
+        if not self.can_draft_meetings(request):
             raise PermissionDenied
         drafts = draft_for_article(article) if request.method != "POST" else []
         count = len(drafts) if drafts else int(request.POST.get("form-TOTAL_FORMS", 0) or 0)
@@ -248,32 +246,23 @@ class MeetingDraftsMixin:
                     self.message_user(request, " ".join(error.messages), messages.ERROR)
                 else:
                     self.report_saved(request, created, linked)
-                    return HttpResponseRedirect(
-                        reverse("admin:articles_article_change", args=[article.pk])
-                    )
+                    return self.redirect_to_article(article)
         else:
             initial = [initial_for(draft) for draft in drafts]
             for index, draft in enumerate(drafts):
                 if draft.parent is not None and draft.parent in drafts:
                     initial[index]["parent"] = str(drafts.index(draft.parent))
             formset = DraftFormSet(initial=initial, parent_choices=parent_choices)
-        rows = []
-        for form in formset.forms:
-            existing = form.initial.get("existing") or form.data.get(f"{form.prefix}-existing", "")
-            ids = [int(value) for value in str(existing).split() if value.isdigit()]
-            rows.append(
-                {
-                    "form": form,
-                    "sentence": form.initial.get("sentence")
-                    or form.data.get(f"{form.prefix}-sentence", ""),
-                    "referenced": form.initial.get("referenced")
-                    or form.data.get(f"{form.prefix}-referenced") in ("True", "on", "true"),
-                    "existing": list(Meeting.objects.filter(pk__in=ids)) if ids else [],
-                    "date_note": drafts[formset.forms.index(form)].date_note
-                    if drafts and not drafts[formset.forms.index(form)].start
-                    else "",
-                }
-            )
+        rows = [
+            {
+                "form": form,
+                "sentence": form["sentence"].value() or "",
+                "date_note": form["date_note"].value() or "",
+                "referenced": form["referenced"].value() in (True, "True", "true", "on"),
+                "existing": recorded_meetings(form["existing"].value()),
+            }
+            for form in formset.forms
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -282,7 +271,7 @@ class MeetingDraftsMixin:
             "formset": formset,
             "rows": rows,
             "article_date": article.published_on,
-            "can_add_people": self.can_add_people(request),
+            "can_add_person": self.can_add_person(request),
             "change_url": reverse("admin:articles_article_change", args=[article.pk]),
         }
         return TemplateResponse(request, "admin/articles/article/draft_meetings.html", context)
@@ -308,7 +297,6 @@ class MeetingDraftsMixin:
                 location_city=data["location_city"],
                 location_country=data["location_country"],
                 status=Status.DRAFT,
-                summary="",
             )
             meeting.created_by = meeting.updated_by = request.user
             meeting.full_clean(exclude=["slug", "parent"])
@@ -341,8 +329,7 @@ class MeetingDraftsMixin:
                 meeting.parent = made.get(int(parent)) or other["existing"][0]
                 meeting.save(update_fields=["parent"])
         if created or linked:
-            article.updated_by = request.user
-            article.save(update_fields=["updated", "updated_by"])
+            self.touch(request, article)
             self.log_change(
                 request,
                 article,
@@ -354,31 +341,18 @@ class MeetingDraftsMixin:
     def person_for(self, request, name, title, code, article):
         """The person of that name (and country, when given), or a new one with the title
         as a position from the article's date."""
-        key = fold(name)
-        candidates = [
-            person
-            for person in Person.objects.search(name)
-            if key in (fold(person.name), fold(person.name_ascii))
-        ]
+        candidates = self.people_named(name)
         if code:
             candidates = [p for p in candidates if p.country_id in (code, None)] or candidates
         if candidates:
             return candidates[0]
-        if not self.can_add_people(request):
+        if not self.can_add_person(request):
             raise ValidationError(
                 _("%(name)s is not in the database, and you may not add people."),
                 params={"name": name},
             )
         country = Country.objects.filter(code=code).first() if code else None
-        person = Person(name=name, country=country)
-        person.created_by = person.updated_by = request.user
-        person.save()
-        if title:
-            Position.objects.create(
-                person=person, title=title, country=country, start_date=article.published_on
-            )
-        self.log_addition(request, person, [{"added": {}}])
-        return person
+        return self.create_person(request, name, title, country, article)
 
     def report_saved(self, request, created, linked):
         if not created and not linked:
