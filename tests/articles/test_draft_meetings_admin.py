@@ -18,21 +18,11 @@ from tests.factories import (
     UserFactory,
     country,
 )
+from tests.sample_articles import UN_SESSION
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-BODY = (
-    "NEW YORK — Foreign Minister Bùi Thanh Sơn met four of his counterparts on Tuesday on "
-    "the sidelines of the 80th session of the United Nations General Assembly in New York.\n\n"
-    "At the meeting with Brazilian Foreign Minister Mauro Vieira, Sơn proposed that the two "
-    "countries widen cooperation in trade and agriculture.\n\n"
-    "Sơn also held talks with Canadian Foreign Minister Anita Anand.\n\n"
-    "The same day, he received Australian Foreign Minister Penny Wong.\n\n"
-    "Sơn later met separately with Egyptian Foreign Minister Badr Abdelatty. Abdelatty invited "
-    "Sơn to visit Cairo next year."
-)
 
 
 @pytest.fixture
@@ -45,7 +35,7 @@ def article(son):
     return ArticleFactory(
         headline="Vietnamese minister meets four counterparts in New York",
         standfirst="",
-        body=BODY,
+        body=UN_SESSION,
         published_on=D(2025, 9, 24),
         status=Status.DRAFT,
     )

@@ -10,26 +10,12 @@ from articles.models import Article
 from diplomacy.models import Status
 from tests.browser.test_admin import PASSWORD, log_in
 from tests.factories import PersonFactory, PublisherFactory, country
+from tests.sample_articles import UN_SESSION
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-BODY = """NEW YORK — Foreign Minister Bùi Thanh Sơn met four of his counterparts on Tuesday \
-on the sidelines of the 80th session of the United Nations General Assembly in New York.
-
-At the meeting with Brazilian Foreign Minister Mauro Vieira, Sơn proposed that the two \
-countries widen cooperation in trade and agriculture.
-
-Sơn also held talks with Canadian Foreign Minister Anita Anand. Both sides agreed to study \
-direct flights.
-
-The same day, he received Australian Foreign Minister Penny Wong, who said Canberra valued \
-its partnership with Việt Nam in energy and climate change.
-
-Sơn later met separately with Egyptian Foreign Minister Badr Abdelatty. Abdelatty invited \
-Sơn to visit Cairo next year."""
 
 
 def test_an_editor_drafts_four_meetings_from_a_pasted_article(tour):
@@ -39,7 +25,7 @@ def test_an_editor_drafts_four_meetings_from_a_pasted_article(tour):
 
     tour.goto("/admin/articles/article/add/")
     tour.locator("#id_headline").fill("Foreign minister meets four counterparts at the UN")
-    tour.locator("#id_body").fill(BODY)
+    tour.locator("#id_body").fill(UN_SESSION)
     tour.locator("#id_published_on").fill("2025-09-24")
     tour.locator("input[name=_continue]").click()
     expect(tour.locator(".messagelist .success")).to_be_visible()
