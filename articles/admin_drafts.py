@@ -63,7 +63,9 @@ class DraftMeetingForm(forms.Form):
     link_existing = forms.BooleanField(
         label=_("link the meeting already recorded to this article"), required=False
     )
-    title = forms.CharField(label=_("title"), max_length=300)
+    title = forms.CharField(
+        label=_("title"), max_length=300, widget=forms.TextInput(attrs={"class": "vTextField"})
+    )
     kind = forms.ChoiceField(label=_("kind"), choices=Meeting.Kind.choices)
     start_date = forms.DateField(label=_("start date"), required=False)
     end_date = forms.DateField(label=_("end date"), required=False)
@@ -74,7 +76,7 @@ class DraftMeetingForm(forms.Form):
     )
     participants = forms.CharField(
         label=_("participants"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "class": "vLargeTextField"}),
         required=False,
         help_text=_("One per line: name | title then | country code."),
     )

@@ -158,6 +158,7 @@ def test_an_invalid_row_saves_nothing_and_says_why(editor_client, article):
     response = editor_client.post(drafts_url(article), values)
     assert response.status_code == 200
     page = response.content.decode()
+    assert "Please correct the 2 errors below: nothing was saved." in page
     assert "The end date cannot be before the start date." in page
     assert "is not a two-letter country code" in page
     assert Meeting.objects.count() == 0
