@@ -27,7 +27,7 @@ run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_editor
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install and run the whole test suite (SQLite, or DATABASE_URL when set)
 test: install browser

@@ -14,13 +14,14 @@ import re
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.http.request import split_domain_port
 from django.utils import timezone
 from icalendar import Calendar, Event, vUri
 
 from articles.models import Article
+from diplomacy.canonical import absolute_url, site_host, site_url
 from diplomacy.filters import MeetingFilter, filter_meetings
 from diplomacy.models import Meeting
+from diplomacy.text import strip_control
 
 # The CSV export reads this many meetings (and their related rows) per round of queries,
 # so memory stays flat however many meetings match.
@@ -129,17 +130,6 @@ def filters_title(filterset):
 
 def bad_request(error):
     return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-
-
-def site_root(request):
-    """'https://example.org': meeting paths already carry the script prefix."""
-    return f"{request.scheme}://{request.get_host()}"
-
-
-def host_name(request):
-    """The host without its port, for identifiers (calendar UIDs, feed ids)."""
-    host = request.get_host()
-    return split_domain_port(host)[0] or host
 
 
 # One meeting's values --------------------------------------------------------------------
@@ -311,7 +301,7 @@ def meeting_export_csv(request):
     except MalformedQuery as error:
         return bad_request(error)
     response = StreamingHttpResponse(
-        csv_lines(with_export_relations(meetings), site_root(request)),
+        csv_lines(with_export_relations(meetings), site_url()),
         content_type="text/csv; charset=utf-8",
     )
     filename = f"meetings-{timezone.localdate():%Y-%m-%d}.csv"
@@ -325,7 +315,7 @@ def meeting_export_csv(request):
 def page_link(request, number):
     params = request.GET.copy()
     params["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+    return absolute_url(f"{request.path}?{params.urlencode()}")
 
 
 def meeting_export_json(request):
@@ -344,7 +334,7 @@ def meeting_export_json(request):
         response["Access-Control-Allow-Origin"] = "*"
         return response
     page = paginator.page(number)
-    site = site_root(request)
+    site = site_url()
     response = JsonResponse(
         {
             "count": paginator.count,
@@ -401,7 +391,7 @@ def meeting_calendar(request):
     except MalformedQuery as error:
         return bad_request(error)
     meetings = meetings.filter(start_date__isnull=False).for_list()[:CALENDAR_LIMIT]
-    site, host = site_root(request), host_name(request)
+    site, host = site_url(), site_host()
 
     calendar = Calendar()
     calendar.add("prodid", "-//Diplomacy Record//Meetings//EN")
@@ -419,10 +409,12 @@ def meeting_calendar(request):
         event.add("last-modified", meeting.updated)
         event.add("dtstart", start)
         event.add("dtend", end)
-        event.add("summary", meeting.title)
+        # iCalendar allows no control characters in text; saving strips them, but a row
+        # written before that must not break a subscriber's calendar.
+        event.add("summary", strip_control(meeting.title))
         if meeting.place_label:
-            event.add("location", meeting.place_label)
-        event.add("description", calendar_description(meeting))
+            event.add("location", strip_control(meeting.place_label))
+        event.add("description", strip_control(calendar_description(meeting)))
         event.add("url", vUri(site + meeting.get_absolute_url()))
         event.add("categories", [str(meeting.get_kind_display())])
         # All-day records of past meetings should not mark the subscriber as busy.

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
+from diplomacy.canonical import absolute_url, site_host
 from diplomacy.exports import (
     LIST_SEPARATOR,
     MalformedQuery,
@@ -20,11 +21,11 @@ from diplomacy.exports import (
     describe_filters,
     filtered_meetings,
     filters_title,
-    host_name,
     participant_label,
     topics_of,
 )
 from diplomacy.filters import MeetingFilter
+from diplomacy.text import strip_control_deep
 
 FEED_LIMIT = 50
 # The date in the feed entries' tag: URIs (RFC 4151). Never change it: readers use the ids
@@ -40,7 +41,6 @@ class FeedQuery:
     meetings: QuerySet
     query_string: str
     path: str
-    host: str
 
 
 class MeetingFeed(Feed):
@@ -52,21 +52,32 @@ class MeetingFeed(Feed):
         except MalformedQuery as error:
             return bad_request(error)
 
+    def get_feed(self, obj, request):
+        """The feed, with every text that XML 1.0 cannot hold removed: saving strips control
+        characters, but a row written before that (or behind the models' back) must not
+        make the whole feed unwritable."""
+        feed = super().get_feed(obj, request)
+        feed.feed = strip_control_deep(feed.feed)
+        feed.items = [strip_control_deep(item) for item in feed.items]
+        return feed
+
     def get_object(self, request):
         filterset, meetings = filtered_meetings(request.GET)
         params = request.GET.copy()
         params.pop("page", None)
         query_string = f"?{params.urlencode()}" if params else ""
-        return FeedQuery(filterset, meetings, query_string, request.path, host_name(request))
+        return FeedQuery(filterset, meetings, query_string, request.path)
 
     def title(self, query):
         return filters_title(query.filterset)
 
+    # Links are absolute, from the canonical address: the syndication framework would
+    # otherwise prefix them with the request's Host header.
     def link(self, query):
-        return reverse("meeting_list") + query.query_string
+        return absolute_url(reverse("meeting_list") + query.query_string)
 
     def feed_url(self, query):
-        return query.path + query.query_string
+        return absolute_url(query.path + query.query_string)
 
     def description(self, query):
         parts = describe_filters(query.filterset)
@@ -80,8 +91,11 @@ class MeetingFeed(Feed):
             ]
         )
         for meeting in meetings:
-            meeting.feed_id = f"tag:{query.host},{TAG_DATE}:meeting-{meeting.pk}"
+            meeting.feed_id = f"tag:{site_host()},{TAG_DATE}:meeting-{meeting.pk}"
         return meetings
+
+    def item_link(self, meeting):
+        return absolute_url(meeting.get_absolute_url())
 
     def item_title(self, meeting):
         return meeting.title

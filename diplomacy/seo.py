@@ -4,6 +4,8 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from diplomacy.canonical import absolute_url
+
 # Characters that could end the script element or start markup, escaped inside JSON strings.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -14,13 +16,13 @@ def jsonld_script(data):
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
 
 
-def meeting_event(meeting, request):
+def meeting_event(meeting):
     """A schema.org Event for a meeting (participants, place, parent event, sources)."""
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": meeting.title,
-        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "url": absolute_url(meeting.get_absolute_url()),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": (
             "https://schema.org/OnlineEventAttendanceMode"
@@ -47,7 +49,7 @@ def meeting_event(meeting, request):
         {
             "@type": "Person",
             "name": participant.person.name,
-            "url": request.build_absolute_uri(participant.person.get_absolute_url()),
+            "url": absolute_url(participant.person.get_absolute_url()),
             **({"jobTitle": participant.title} if participant.title else {}),
             **(
                 {"nationality": {"@type": "Country", "name": participant.country.name}}
@@ -61,7 +63,7 @@ def meeting_event(meeting, request):
         event["superEvent"] = {
             "@type": "Event",
             "name": meeting.parent.title,
-            "url": request.build_absolute_uri(meeting.parent.get_absolute_url()),
+            "url": absolute_url(meeting.parent.get_absolute_url()),
         }
     topics = [topic.name for topic in meeting.topics.all()]
     if topics:

@@ -74,6 +74,29 @@ if not SECRET_KEY:
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+
+def env_site_url(name):
+    """The site's canonical origin, `https://example.org` (a port may follow the host; no
+    path). Every absolute URL the site writes starts with it, never with the Host header a
+    request carries (diplomacy/canonical.py). Defaults: the address `make run` serves when
+    DEBUG is on, else https:// and the first allowed host."""
+    value = os.environ.get(name, "").strip().rstrip("/")
+    if not value:
+        hosts = [host.lstrip(".") for host in ALLOWED_HOSTS if host not in ("*", "")]
+        if DEBUG or not hosts:
+            port = os.environ.get("PORT", "").strip() or "8000"
+            return f"http://127.0.0.1:{port}"
+        return f"https://{hosts[0]}"
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a scheme and a host, like https://example.org or "
+            f"http://127.0.0.1:8000 (no path), got {value!r}"
+        )
+    return value
+
+
+SITE_URL = env_site_url("SITE_URL")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -1,10 +1,17 @@
-"""Keep derived data in step with the record."""
+"""Keep derived data in step with the record, and keep text the record cannot hold out of it."""
 
-from django.db.models.signals import post_delete, post_save
+from functools import cache
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from diplomacy.models import Country, Organization, Person
 from diplomacy.suggest.gazetteer import invalidate_gazetteer
+from diplomacy.text import strip_control
+
+# The apps whose text reaches public pages, feeds and exports.
+TEXT_APPS = frozenset({"diplomacy", "articles"})
 
 
 @receiver([post_save, post_delete], sender=Country)
@@ -12,3 +19,27 @@ from diplomacy.suggest.gazetteer import invalidate_gazetteer
 @receiver([post_save, post_delete], sender=Organization)
 def rebuild_gazetteer(sender, **kwargs):
     invalidate_gazetteer()
+
+
+@cache
+def text_fields(model):
+    """The attribute names of the model's text columns (CharField and TextField, slugs and
+    URLs included)."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+    )
+
+
+@receiver(pre_save)
+def strip_control_characters(sender, instance, **kwargs):
+    """Every save, whatever writes it (the admin, the import, accepted drafts, demo data),
+    drops the control characters XML 1.0 forbids from the record's text: an ESC pasted from
+    a terminal into a title would otherwise make the RSS and Atom feeds unwritable."""
+    if sender._meta.app_label not in TEXT_APPS:
+        return
+    for name in text_fields(sender):
+        value = getattr(instance, name)
+        if isinstance(value, str):
+            setattr(instance, name, strip_control(value))

@@ -1,17 +1,34 @@
-"""The sitemap and robots.txt: every public page, never a draft or a private entity."""
+"""The sitemap and robots.txt: every public page, never a draft or a private entity.
+
+Every address in them is absolute and starts with the canonical SITE_URL
+(diplomacy/canonical.py), whatever Host header the request carried.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from diplomacy.canonical import absolute_url, site_domain, site_scheme
 from diplomacy.models import Country, Meeting, Organization, Person
 
 
-class MeetingSitemap(Sitemap):
+class CanonicalSitemap(Sitemap):
+    """A sitemap whose addresses start with SITE_URL, not with the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_domain()
+
+
+class MeetingSitemap(CanonicalSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -23,7 +40,7 @@ class MeetingSitemap(Sitemap):
         return meeting.updated
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(CanonicalSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -37,21 +54,21 @@ class ArticleSitemap(Sitemap):
 # or article about them is published, which their own `updated` does not record.
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(CanonicalSitemap):
     changefreq = "weekly"
 
     def items(self):
         return Person.objects.public().only("id", "slug").order_by("id")
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(CanonicalSitemap):
     changefreq = "weekly"
 
     def items(self):
         return Organization.objects.public().only("id", "slug").order_by("id")
 
 
-class CountrySitemap(Sitemap):
+class CountrySitemap(CanonicalSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -59,7 +76,7 @@ class CountrySitemap(Sitemap):
         return Country.objects.filter(Exists(published)).only("code").order_by("code")
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(CanonicalSitemap):
     changefreq = "daily"
     priority = 0.8
 
@@ -85,6 +102,26 @@ SITEMAPS = {
     "organizations": OrganizationSitemap,
     "countries": CountrySitemap,
 }
+
+
+@x_robots_tag
+def sitemap_index(request, sitemaps):
+    """The index of the section sitemaps (one sitemap holds at most 50,000 addresses), with
+    canonical addresses: Django's own index view takes the host from the request."""
+    items = []
+    for section, sitemap_class in sitemaps.items():
+        sitemap = sitemap_class()
+        location = absolute_url(
+            reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
+        )
+        lastmod = sitemap.get_latest_lastmod()
+        items.append(SitemapIndexItem(location, lastmod))
+        for page in range(2, sitemap.paginator.num_pages + 1):
+            items.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )
+
 
 # Crawlers skip the exports and the calendar: they repeat the list pages' content, and each
 # query string is a new, possibly large file (a CSV of every meeting). The feeds stay open:
@@ -115,6 +152,6 @@ def robots_txt(request):
         "Allow: /",
         *(f"Disallow: {path}" for path in disallowed),
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap_index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -6,8 +6,10 @@ from anyascii import anyascii
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
-# Control characters (NUL above all, which PostgreSQL refuses in text) never belong in a name.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (NUL above all, which PostgreSQL refuses in text) never belong in a name,
+# and XML 1.0 forbids them (and the non-characters U+FFFE, U+FFFF and lone surrogates): one
+# in a title would make the feeds unwritable. Tabs, newlines and carriage returns stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def to_ascii(text):
@@ -16,8 +18,20 @@ def to_ascii(text):
 
 
 def strip_control(text):
-    """The text without control characters (tabs and newlines are kept)."""
+    """The text without control characters or anything else XML 1.0 forbids (tabs and
+    newlines are kept)."""
     return _CONTROL.sub("", text)
+
+
+def strip_control_deep(value):
+    """strip_control on every string inside lists, tuples and dicts."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, list | tuple):
+        return type(value)(strip_control_deep(item) for item in value)
+    if isinstance(value, dict):
+        return {key: strip_control_deep(item) for key, item in value.items()}
+    return value
 
 
 # PostgreSQL's text-search parser reads "<...>" as markup and drops the words inside.

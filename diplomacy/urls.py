@@ -1,7 +1,6 @@
 import os
 
 from django.contrib import admin
-from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -56,7 +55,7 @@ urlpatterns = [
     # An index of per-section sitemaps: one sitemap holds at most 50,000 addresses.
     path(
         "sitemap.xml",
-        cached_page(sitemap_index),
+        cached_page(sitemaps.sitemap_index),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_index",
     ),

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from articles.models import Article
 from diplomacy import stats
 from diplomacy.caching import prefetch_uncached_rows, remembered
+from diplomacy.canonical import absolute_url
 from diplomacy.charts import bar_chart, fill_years
 from diplomacy.filters import active_filters, filter_meetings, query_with, query_without
 from diplomacy.models import Country, Meeting, Organization, Participant, Person
@@ -98,8 +99,8 @@ def meeting_detail(request, slug, year=None, month=None, day=None):
         "parent": meeting.parent if meeting.parent and meeting.parent.is_published else None,
         "sideline_meetings": meeting.children.published().for_list().newest_first(),
         "articles": meeting.articles.published().for_list().newest_first(),
-        "jsonld": jsonld_script(meeting_event(meeting, request)),
-        "canonical_url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "jsonld": jsonld_script(meeting_event(meeting)),
+        "canonical_url": absolute_url(meeting.get_absolute_url()),
     }
     return render(request, "diplomacy/meeting_detail.html", context)
 

@@ -65,3 +65,33 @@ def test_database_url_selects_postgresql():
     result = load_settings(SECRET_KEY="k", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout
+
+
+def site_url_of(**env):
+    clean = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME")}
+    clean.update(env, ENV_FILE="", SECRET_KEY="k")
+    return subprocess.run(
+        [sys.executable, "-c", "import diplomacy.settings as s; print(s.SITE_URL)"],
+        cwd=ROOT,
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_site_url_defaults_to_the_local_server_or_the_first_allowed_host():
+    assert site_url_of(DEBUG="1").stdout.strip() == "http://127.0.0.1:8000"
+    assert site_url_of(DEBUG="1", PORT="8123").stdout.strip() == "http://127.0.0.1:8123"
+    production = site_url_of(ALLOWED_HOSTS="record.example.org,www.record.example.org")
+    assert production.stdout.strip() == "https://record.example.org"
+    given = site_url_of(SITE_URL="https://news.example.org/", ALLOWED_HOSTS="x.example")
+    assert given.stdout.strip() == "https://news.example.org"
+
+
+@pytest.mark.parametrize(
+    "value", ["news.example.org", "ftp://news.example.org", "https://news.example.org/record"]
+)
+def test_a_malformed_site_url_stops_start_up_with_its_name(value):
+    result = site_url_of(SITE_URL=value)
+    assert result.returncode != 0
+    assert "SITE_URL must be a scheme and a host" in result.stderr

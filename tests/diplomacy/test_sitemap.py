@@ -156,6 +156,7 @@ def test_robots_txt_does_not_publish_an_admin_moved_from_its_default_address(cli
     assert "Disallow: /meetings/export.csv" in text
 
 
-def test_robots_txt_uses_the_host_and_scheme_of_the_request(client):
-    text = client.get("/robots.txt", secure=True, HTTP_HOST="localhost").content.decode()
-    assert text.endswith("Sitemap: https://localhost/sitemap.xml\n")
+def test_robots_txt_names_the_sitemap_at_the_canonical_address_whatever_the_host(client, settings):
+    settings.SITE_URL = "https://record.example.org"
+    text = client.get("/robots.txt", secure=False, HTTP_HOST="localhost").content.decode()
+    assert text.endswith("Sitemap: https://record.example.org/sitemap.xml\n")
