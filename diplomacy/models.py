@@ -311,6 +311,14 @@ class EntityQuerySet(models.QuerySet):
         return self.filter(search_text__contains=key) if key else self
 
 
+def public_prefetch(lookup, model):
+    """Prefetch a relation to people or organizations (`positions__organization`, `parent`)
+    keeping only those that pass `public()`: a private one reads as None, so a public page
+    reaching it through a public record (a person's position, an organization's parent)
+    cannot name it."""
+    return models.Prefetch(lookup, queryset=model.objects.public())
+
+
 class Organization(EditorialModel, VersionedModel):
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")

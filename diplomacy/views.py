@@ -13,7 +13,14 @@ from diplomacy.caching import prefetch_uncached_rows, remembered
 from diplomacy.canonical import absolute_url
 from diplomacy.charts import bar_chart, fill_years
 from diplomacy.filters import active_filters, filter_meetings, query_with, query_without
-from diplomacy.models import Country, Meeting, Organization, Participant, Person
+from diplomacy.models import (
+    Country,
+    Meeting,
+    Organization,
+    Participant,
+    Person,
+    public_prefetch,
+)
 from diplomacy.seo import jsonld_script, meeting_event
 
 # How many meetings a person, country or organization page lists before linking to the
@@ -118,7 +125,9 @@ def person_detail(request, slug):
     person = get_object_or_404(
         Person.objects.public()
         .select_related("country")
-        .prefetch_related("positions__organization", "positions__country"),
+        .prefetch_related(
+            public_prefetch("positions__organization", Organization), "positions__country"
+        ),
         slug=slug,
     )
     meetings = Meeting.objects.published().with_person(person)
@@ -234,7 +243,10 @@ def organization_list(request):
 
 def organization_detail(request, slug):
     organization = get_object_or_404(
-        Organization.objects.public().select_related("country", "parent"), slug=slug
+        Organization.objects.public()
+        .select_related("country")
+        .prefetch_related(public_prefetch("parent", Organization)),
+        slug=slug,
     )
     meetings = Meeting.objects.published().with_organization(organization)
     context = {
