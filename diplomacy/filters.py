@@ -87,10 +87,13 @@ class EntityField(forms.CharField):
     """A slug, or a name that identifies exactly one row; cleans to the row itself.
 
     Readers without JavaScript can type a name ("Bui Thanh Son"); shared links carry slugs.
+    `rows` is called for each value rather than being a queryset built when the filter class
+    is defined: `public()` reads the clock when it is called, and a queryset built at start-up
+    would never see a meeting whose scheduled publication came after it.
     """
 
-    def __init__(self, *, queryset, noun, **kwargs):
-        self.queryset = queryset
+    def __init__(self, *, rows, noun, **kwargs):
+        self.rows = rows
         self.noun = noun
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
@@ -99,10 +102,11 @@ class EntityField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        by_slug = list(self.queryset.filter(slug=value)[:1])
+        rows = self.rows()
+        by_slug = list(rows.filter(slug=value)[:1])
         if by_slug:
             return by_slug[0]
-        matches = list(self.queryset.filter(search_text__contains=fold(value))[:2])
+        matches = list(rows.filter(search_text__contains=fold(value))[:2])
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -116,11 +120,14 @@ class EntityField(forms.CharField):
 
 
 class TopicField(forms.CharField):
+    """A public topic's slug or name. A topic used only on drafts gets the answer a missing
+    one gets, so the filter cannot be used to list unpublished topics."""
+
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        topic = Topic.objects.filter(Q(slug=value) | Q(name__iexact=value)).first()
+        topic = Topic.objects.public().filter(Q(slug=value) | Q(name__iexact=value)).first()
         if topic is None:
             raise forms.ValidationError(_("No topic “%(value)s”."), params={"value": value})
         return topic
@@ -191,7 +198,7 @@ class MeetingFilter(django_filters.FilterSet):
     person = EntityFilter(
         label=_("Person"),
         method="filter_person",
-        queryset=Person.objects.public(),
+        rows=Person.objects.public,
         noun=_("person"),
         widget=forms.TextInput(
             attrs={"list": "person-options", "data-suggest": "people", "autocomplete": "off"}
@@ -200,7 +207,7 @@ class MeetingFilter(django_filters.FilterSet):
     organization = EntityFilter(
         label=_("Organization"),
         method="filter_organization",
-        queryset=Organization.objects.public(),
+        rows=Organization.objects.public,
         noun=_("organization"),
         widget=forms.TextInput(
             attrs={

@@ -498,8 +498,27 @@ class Position(models.Model):
 # Topics --------------------------------------------------------------------------------
 
 
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics that a published meeting or article carries: a topic used only on drafts
+        stays private, like the people and organizations of drafts."""
+        return self.filter(
+            Exists(self._published_tags("tagged_meetings"))
+            | Exists(self._published_tags("tagged_articles"))
+        )
+
+    def _published_tags(self, relation):
+        """The tag rows of `relation` (a tagged-items model) on published records."""
+        through = self.model._meta.get_field(relation).related_model
+        tagged = through._meta.get_field("content_object").related_model
+        published = tagged.objects.published().values("pk")
+        return through.objects.filter(tag=OuterRef("pk"), content_object__in=published)
+
+
 class Topic(TagBase):
     """A subject tag (trade, climate change). Slugs are ASCII: 'Biển Đông' -> bien-dong."""
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
