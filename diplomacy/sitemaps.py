@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from diplomacy.canonical import absolute_url, site_domain, site_scheme
@@ -137,7 +137,7 @@ ROBOTS_DISALLOWED_URLS = [
 DEFAULT_ADMIN_PATH = "admin/"
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
     from diplomacy.urls import ADMIN_PATH  # diplomacy.urls imports this module

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
 
 from articles import views as article_views
@@ -13,55 +14,69 @@ from diplomacy.caching import cached_page
 # The admin's address is configurable so it is not where every scanner looks first.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
 
+
+def page(view):
+    """A public page: answers GET and HEAD (405 for TRACE, PUT and the rest), from the cache."""
+    return require_safe(cached_page(view))
+
+
 urlpatterns = [
-    path("", cached_page(views.home), name="home"),
-    path("meetings/", cached_page(views.meeting_list), name="meeting_list"),
-    path("meetings/export.csv", exports.meeting_export_csv, name="meeting_export_csv"),
+    path("", page(views.home), name="home"),
+    path("meetings/", page(views.meeting_list), name="meeting_list"),
     path(
-        "meetings/export.json", cached_page(exports.meeting_export_json), name="meeting_export_json"
+        "meetings/export.csv", require_safe(exports.meeting_export_csv), name="meeting_export_csv"
     ),
-    path("meetings/calendar.ics", cached_page(exports.meeting_calendar), name="meeting_calendar"),
-    path("meetings/feed/", cached_page(feeds.MeetingFeed()), name="meeting_feed"),
-    path("meetings/feed/atom/", cached_page(feeds.MeetingAtomFeed()), name="meeting_feed_atom"),
+    path("meetings/export.json", page(exports.meeting_export_json), name="meeting_export_json"),
+    path("meetings/calendar.ics", page(exports.meeting_calendar), name="meeting_calendar"),
+    path("meetings/feed/", page(feeds.MeetingFeed()), name="meeting_feed"),
+    path("meetings/feed/atom/", page(feeds.MeetingAtomFeed()), name="meeting_feed_atom"),
     re_path(
         r"^meetings/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
-        cached_page(views.meeting_detail),
+        page(views.meeting_detail),
         name="meeting_detail",
     ),
     path(
         "meetings/undated/<slug:slug>/",
-        cached_page(views.meeting_detail),
+        page(views.meeting_detail),
         name="meeting_detail_undated",
     ),
-    path("people/", cached_page(views.person_list), name="person_list"),
-    path("people/suggest/", views.person_suggest, name="person_suggest"),
-    path("people/<slug:slug>/", cached_page(views.person_detail), name="person_detail"),
-    path("countries/", cached_page(views.country_list), name="country_list"),
-    path("countries/<str:code>/", cached_page(views.country_detail), name="country_detail"),
-    path("countries/<str:code>/<str:other>/", cached_page(views.country_pair), name="country_pair"),
-    path("organizations/", cached_page(views.organization_list), name="organization_list"),
-    path("organizations/suggest/", views.organization_suggest, name="organization_suggest"),
+    path("people/", page(views.person_list), name="person_list"),
+    path("people/suggest/", require_safe(views.person_suggest), name="person_suggest"),
+    path("people/<slug:slug>/", page(views.person_detail), name="person_detail"),
+    path("countries/", page(views.country_list), name="country_list"),
+    path("countries/<str:code>/", page(views.country_detail), name="country_detail"),
+    path("countries/<str:code>/<str:other>/", page(views.country_pair), name="country_pair"),
+    path("organizations/", page(views.organization_list), name="organization_list"),
+    path(
+        "organizations/suggest/",
+        require_safe(views.organization_suggest),
+        name="organization_suggest",
+    ),
     path(
         "organizations/<slug:slug>/",
-        cached_page(views.organization_detail),
+        page(views.organization_detail),
         name="organization_detail",
     ),
-    path("articles/", cached_page(article_views.article_list), name="article_list"),
-    path("articles/<slug:slug>/", cached_page(article_views.article_detail), name="article_detail"),
-    path("search/", cached_page(search.search), name="search"),
+    path("articles/", page(article_views.article_list), name="article_list"),
+    path("articles/<slug:slug>/", page(article_views.article_detail), name="article_detail"),
+    path("search/", page(search.search), name="search"),
     # The language switcher needs no CSRF token, so public pages carry no per-reader token
     # and can be cached and shared: at worst another site could change a reader's language.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path(
+        "i18n/setlang/",
+        csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(set_language)),
+        name="set_language",
+    ),
     # An index of per-section sitemaps: one sitemap holds at most 50,000 addresses.
     path(
         "sitemap.xml",
-        cached_page(sitemaps.sitemap_index),
+        page(sitemaps.sitemap_index),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_index",
     ),
     path(
         "sitemap-<section>.xml",
-        cached_page(sitemap),
+        page(sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
