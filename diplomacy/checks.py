@@ -5,6 +5,7 @@ from django.core.checks import Tags, Warning, register
 
 LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
+    "diplomacy.cache_backends.BoundedLocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 )
 

@@ -24,6 +24,9 @@ from diplomacy.models import Country, Meeting, Organization, Person, Topic
 from diplomacy.text import fold, strip_control
 
 ISO_CODE = re.compile(r"^[A-Za-z]{2}$")
+# The most countries one list takes (every EU member fits): each chip and facet link repeats
+# the whole query, so a list naming all 249 countries was a page of over a megabyte.
+MAX_COUNTRIES = 30
 
 
 def country_choices():
@@ -79,7 +82,11 @@ class CountryCodesField(django_filters.fields.ModelMultipleChoiceField):
                     _("“%(code)s” is not a country code (use ISO codes such as VN or PS)."),
                     params={"code": bad[0][:20]},
                 )
-            value = [code.upper() for code in value]
+            value = list(dict.fromkeys(code.upper() for code in value))
+            if len(value) > MAX_COUNTRIES:
+                raise forms.ValidationError(
+                    _("Choose at most %(limit)d countries."), params={"limit": MAX_COUNTRIES}
+                )
         return super().clean(value)
 
 

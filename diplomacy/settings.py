@@ -200,7 +200,8 @@ if DATABASE_REPLICAS:
 
 def env_cache(name, default="locmem://"):
     """A cache backend from a URL: redis://host:6379/0 (several, comma-separated, for a
-    primary and its replicas), locmem:// (this process only) or dummy:// (no caching)."""
+    primary and its replicas), locmem:// (this process only, at most CACHE_MAX_MB megabytes)
+    or dummy:// (no caching)."""
     url = os.environ.get(name, "").strip() or default
     scheme = url.partition("://")[0].lower()
     if scheme in ("redis", "rediss", "unix"):
@@ -210,10 +211,11 @@ def env_cache(name, default="locmem://"):
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "diplomacy"),
         }
     if scheme == "locmem":
+        # Bounded by bytes as well as entries: pages differ in size by a thousand times.
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "diplomacy.cache_backends.BoundedLocMemCache",
             "LOCATION": url.partition("://")[2] or "default",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 5000, "MAX_BYTES": env_int("CACHE_MAX_MB", 32) * 2**20},
         }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

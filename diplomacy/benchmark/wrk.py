@@ -125,30 +125,3 @@ def run(host, port, paths, workdir, seconds, connections, threads=2, offset=0, t
     if completed.returncode != 0:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
     return parse(completed.stdout)
-
-
-# Memory -----------------------------------------------------------------------------------
-
-
-def children(pid):
-    """The ids of the processes whose parent is `pid` (gunicorn's workers, for its master)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:  # the process ended meanwhile
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces and parentheses.
-        fields = text.rsplit(")", 1)[-1].split()
-        if len(fields) > 1 and int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
-
-def rss_mb(pid):
-    """Resident set size (VmRSS) of process `pid`, in MB (2**20 bytes)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            kilobytes = int(line.split()[1])
-            return kilobytes / 1024
-    raise RuntimeError(f"No VmRSS for process {pid}")

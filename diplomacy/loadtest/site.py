@@ -227,11 +227,42 @@ class Gunicorn:
         except FileNotFoundError:
             return ""
 
+    def worker_memory_mb(self):
+        """The resident memory of each of gunicorn's workers, in MB."""
+        return [rss_mb(pid) for pid in children(self.process.pid)]
+
     def count_in_log(self, text):
         try:
             return self.log_path.read_text(encoding="utf-8", errors="replace").count(text)
         except FileNotFoundError:
             return 0
+
+
+# Memory ---------------------------------------------------------------------------------
+
+
+def children(pid):
+    """The ids of the processes whose parent is `pid` (gunicorn's workers, for its master)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # pid (comm) state ppid ...; comm may hold spaces and parentheses.
+        fields = text.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def rss_mb(pid):
+    """Resident set size (VmRSS) of process `pid`, in MB (2**20 bytes)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            kilobytes = int(line.split()[1])
+            return kilobytes / 1024
+    raise RuntimeError(f"No VmRSS for process {pid}")
 
 
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"

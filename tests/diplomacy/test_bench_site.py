@@ -15,6 +15,7 @@ from diplomacy.benchmark import inprocess, wrk
 from diplomacy.benchmark.inprocess import BenchError
 from diplomacy.benchmark.report import Target, figure_line, percentile, percentiles_ms
 from diplomacy.benchmark.scenarios import SCENARIOS, pick_values, spread
+from diplomacy.loadtest import site
 from diplomacy.models import Country, Meeting
 
 NINE_PAGES = {
@@ -123,8 +124,8 @@ def test_something_other_than_wrk_summary_is_an_error():
 def test_the_workers_are_found_as_children_of_their_master():
     child = subprocess.Popen(["sleep", "5"])
     try:
-        assert child.pid in wrk.children(os.getpid())
-        assert wrk.rss_mb(os.getpid()) > 1
+        assert child.pid in site.children(os.getpid())
+        assert site.rss_mb(os.getpid()) > 1
     finally:
         child.kill()
         child.wait()

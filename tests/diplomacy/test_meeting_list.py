@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diplomacy.models import Meeting, Status
+from diplomacy.filters import MAX_COUNTRIES
+from diplomacy.models import Country, Meeting, Status
 from tests.factories import (
     MeetingFactory,
     OrganizationFactory,
@@ -331,3 +332,22 @@ def test_query_count_does_not_grow_with_the_page_size(client, record, settings):
     # Then the count, the filter form and facets, and every row come from the cache: only
     # the page's meetings are read (and, filtered, the country codes and the person).
     assert counts[30, False] == (1, 3)
+
+
+def test_a_list_of_too_many_countries_is_a_form_error_and_a_small_page(client, record):
+    codes = list(Country.objects.values_list("code", flat=True))
+    assert len(codes) == 249
+    response = client.get(reverse("meeting_list"), {"country": codes})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Choose at most {MAX_COUNTRIES} countries." in page
+    assert len(response.content) < 200_000
+    export = client.get(reverse("meeting_export_json"), {"country": codes})
+    assert export.status_code == 400
+    assert "at most" in export.json()["error"]
+
+
+def test_as_many_countries_as_the_limit_allows_are_accepted(client, record):
+    codes = list(Country.objects.values_list("code", flat=True)[:MAX_COUNTRIES])
+    response = client.get(reverse("meeting_list"), {"country": codes + codes})
+    assert "Choose at most" not in response.content.decode()

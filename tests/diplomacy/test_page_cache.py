@@ -239,7 +239,7 @@ def test_the_cache_backend_comes_from_cache_url(monkeypatch):
         "KEY_PREFIX": "diplomacy",
     }
     monkeypatch.delenv("CACHE_URL")
-    assert env_cache("CACHE_URL")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert env_cache("CACHE_URL")["BACKEND"] == "diplomacy.cache_backends.BoundedLocMemCache"
     monkeypatch.setenv("CACHE_URL", "memcached://somewhere")
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         env_cache("CACHE_URL")

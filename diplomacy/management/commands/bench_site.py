@@ -384,14 +384,14 @@ class Command(BaseCommand):
             self.warm(server, lists)
             self.note(f"{label}: wrk, the list uncached")
             figures["list_cold"] = self.wrk(server, lists, workdir)
-            cold_rss = [wrk.rss_mb(pid) for pid in wrk.children(server.process.pid)]
+            cold_rss = server.worker_memory_mb()
         finally:
             server.stop()
 
         # Cached: /healthz, then the same lists after one request of each.
         server = self.start_server(label, {**env, "PAGE_CACHE": "1"}, workdir, "page cache on")
         try:
-            start_rss = [wrk.rss_mb(pid) for pid in wrk.children(server.process.pid)]
+            start_rss = server.worker_memory_mb()
             self.note(f"{label}: wrk, /healthz")
             figures["healthz"] = self.wrk(server, ["/healthz"], workdir)
             self.warm(server, lists)
@@ -499,8 +499,7 @@ class Command(BaseCommand):
             rate = result.requests / max(result.seconds, 0.1)
             # The next run is sized to finish the count (wrk stops on time, not on a count).
             seconds = min(60.0, max(2.0, (target - done) / max(rate, 1.0) + 1))
-        pids = wrk.children(server.process.pid)
-        return {"requests": done, "failures": failures, "rss": [wrk.rss_mb(pid) for pid in pids]}
+        return {"requests": done, "failures": failures, "rss": server.worker_memory_mb()}
 
 
 def stopped(signum, frame):

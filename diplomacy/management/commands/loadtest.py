@@ -70,6 +70,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the readers' choices.")
         parser.add_argument(
+            "--max-worker-mb",
+            type=float,
+            default=200,
+            help="Fail when a gunicorn worker's resident memory at the end of the run is "
+            "above this (200).",
+        )
+        parser.add_argument(
             "--keep",
             action="store_true",
             help="Keep the temporary folder (database, server log) and the PostgreSQL database.",
@@ -105,6 +112,8 @@ class Command(BaseCommand):
             server = site.Gunicorn(env, workdir, options["workers"], options["threads"]).start()
             server.wait_until_ready()
             figures = self.run_load(server, env, workdir, data, options)
+            # Measured before the stop: what the workers hold after every request of the run.
+            figures["worker_mb"] = server.worker_memory_mb()
             server.stop()
             figures.update(self.check_saves(env, workdir, figures.pop("titles")))
             figures["db_locked"] = server.count_in_log("database is locked")
@@ -125,17 +134,24 @@ class Command(BaseCommand):
             else:
                 shutil.rmtree(workdir, ignore_errors=True)
 
+        too_big = [mb for mb in figures["worker_mb"] if mb > options["max_worker_mb"]]
         failures = (
             figures["errors"]
             + figures["missing"]
             + len(figures["admin_errors"])
             + (figures["login"] != "ok")
+            + len(too_big)
         )
         if failures:
             raise CommandError(
                 f"The load test failed on {database.label}: {figures['errors']} reader errors, "
                 f"{len(figures['admin_errors'])} refused saves, {figures['missing']} lost saves"
                 + ("" if figures["login"] == "ok" else f", editor login: {figures['login']}")
+                + (
+                    f", {len(too_big)} worker(s) above {options['max_worker_mb']:g} MB"
+                    if too_big
+                    else ""
+                )
                 + "."
             )
 
@@ -276,6 +292,8 @@ class Command(BaseCommand):
             f"admin_save_max_ms {figures['save_max']:.1f} ms",
             f"db_locked_errors {figures['db_locked']} count",
             f"server_tracebacks {figures['server_tracebacks']} count",
+            f"worker_rss_max_mb {max(figures['worker_mb'], default=0):.1f} MB",
+            f"worker_rss_min_mb {min(figures['worker_mb'], default=0):.1f} MB",
         ]
         for line in lines:
             self.stdout.write(line)
