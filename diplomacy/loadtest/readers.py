@@ -4,6 +4,7 @@ the record do: mostly the meeting list with a few filters, then meeting, person 
 pages, search, and now and then an export or a feed. Every address is a valid one, so any
 answer other than 2xx or 3xx is an error."""
 
+import itertools
 import math
 import random
 import threading
@@ -135,15 +136,20 @@ class ReaderStats:
         self.errors_per_page.update(other.errors_per_page)
 
 
-def read_pages(host, port, data, deadline, seed, stats):
-    """One reader: request pages until `deadline` (time.monotonic())."""
+def read_pages(host, port, data, deadline, seed, stats, quota=None):
+    """One reader: request pages until `deadline` (time.monotonic()), and on until the
+    readers together have made `quota.total` requests when a quota is given."""
     rng = random.Random(seed)
     names = [page for page, _, _ in PAGES]
     weights = [weight for _, weight, _ in PAGES]
     builders = {page: build for page, _, build in PAGES}
     client = Client(host, port)
     try:
-        while time.monotonic() < deadline:
+        while True:
+            # Every request takes its share of the quota, those before the deadline too.
+            more = quota is not None and quota.wanted()
+            if time.monotonic() >= deadline and not more:
+                break
             page = rng.choices(names, weights)[0]
             path = builders[page](data, rng)
             stats.requests += 1
@@ -161,15 +167,30 @@ def read_pages(host, port, data, deadline, seed, stats):
         client.close()
 
 
-def run_readers(host, port, data, readers, seconds, seed=0):
-    """Run `readers` threads for `seconds`; returns (merged ReaderStats, elapsed seconds)."""
+class Quota:
+    """A number of requests shared by the reader threads."""
+
+    def __init__(self, total):
+        self.total = total
+        self._taken = itertools.count(1)
+
+    def wanted(self):
+        """Take one request of the quota: False once all of them are taken."""
+        return next(self._taken) <= self.total
+
+
+def run_readers(host, port, data, readers, seconds, seed=0, min_requests=0):
+    """Run `readers` threads for `seconds`, and on until they made `min_requests` requests
+    in all; returns (merged ReaderStats, elapsed seconds)."""
     start = time.monotonic()
     deadline = start + seconds
     per_thread = [ReaderStats() for _ in range(readers)]
+    # Requests made before the deadline count towards the quota too.
+    quota = Quota(min_requests) if min_requests else None
     threads = [
         threading.Thread(
             target=read_pages,
-            args=(host, port, data, deadline, seed * 100_003 + index, per_thread[index]),
+            args=(host, port, data, deadline, seed * 100_003 + index, per_thread[index], quota),
             name=f"reader-{index}",
             daemon=True,
         )

@@ -70,6 +70,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0, help="Seed of the readers' choices.")
         parser.add_argument(
+            "--min-requests",
+            type=int,
+            default=10_000,
+            help="Readers go on after --seconds until they made this many requests in all, "
+            "so the workers' memory is measured after at least that many (10,000; 0: none).",
+        )
+        parser.add_argument(
             "--max-worker-mb",
             type=float,
             default=200,
@@ -216,6 +223,7 @@ class Command(BaseCommand):
                 readers=options["readers"],
                 seconds=options["seconds"],
                 seed=options["seed"],
+                min_requests=options["min_requests"],
             )
             for process, _ in editors:
                 process.wait(timeout=300)
