@@ -262,7 +262,7 @@ def _noun(model):
 
 
 def _a(noun):
-    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+    return f"{'an' if noun[0] in 'aeio' else 'a'} {noun}"  # a username, an organization slug
 
 
 @functools.cache
