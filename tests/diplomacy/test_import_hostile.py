@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from diplomacy.models import Meeting
 from diplomacy.record import KINDS, field_type, record_fields
@@ -211,6 +211,21 @@ def test_a_hostile_line_is_refused_with_its_line_and_nothing_is_imported(person,
 
     assert message.startswith(f"Nothing was imported. {path}, line 3: {reason}")
     assert "\n" not in message
+
+
+def test_the_command_exits_with_status_1_and_one_line_on_standard_error(person, tmp_path, capsys):
+    path = broken_file(tmp_path, meeting(start_date=20240105))
+    before = counts()
+
+    with pytest.raises(SystemExit) as stopped:
+        execute_from_command_line(["manage.py", "import_record", str(path)])
+
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == (
+        f"CommandError: Nothing was imported. {path}, line 3: meeting 'a-call': start_date must "
+        "be a date (YYYY-MM-DD) or null, not 20240105\n"
+    )
+    assert counts() == before
 
 
 def test_a_header_whose_version_is_true_is_refused(db, tmp_path):
