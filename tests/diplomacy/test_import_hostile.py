@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import connections
 
 from diplomacy.models import Meeting
 from diplomacy.record import KINDS, field_type, record_fields
@@ -213,9 +214,13 @@ def test_a_hostile_line_is_refused_with_its_line_and_nothing_is_imported(person,
     assert "\n" not in message
 
 
-def test_the_command_exits_with_status_1_and_one_line_on_standard_error(person, tmp_path, capsys):
+def test_the_command_exits_with_status_1_and_one_line_on_standard_error(
+    person, tmp_path, capsys, monkeypatch
+):
     path = broken_file(tmp_path, meeting(start_date=20240105))
     before = counts()
+    # A command run from the shell closes the connections when it ends: not the test's.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     with pytest.raises(SystemExit) as stopped:
         execute_from_command_line(["manage.py", "import_record", str(path)])
