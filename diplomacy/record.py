@@ -16,6 +16,8 @@ import datetime
 import decimal
 import functools
 import json
+import math
+import re
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -33,6 +35,7 @@ from django.db import (
     router,
     transaction,
 )
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.functions import Collate
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -40,6 +43,7 @@ from taggit.models import TagBase
 
 from articles.models import Article, Outlet
 from diplomacy.models import Country, Meeting, Organization, Participant, Person, Position, Topic
+from diplomacy.text import strip_control
 
 FORMAT = "diplomacy-record"
 VERSION = 1
@@ -101,10 +105,15 @@ KINDS_BY_TYPE = {kind.type: kind for kind in KINDS}
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS}
 
 
+# Shown escaped in messages, so that every message is one printable line.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 class RecordError(Exception):
     """A record that cannot be read or imported; says where (file and line) and why."""
 
     def __init__(self, message, path=None, line=None):
+        message = _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], message)
         super().__init__(message)
         self.message = message
         self.path = path
@@ -199,6 +208,153 @@ def _required(field):
         or getattr(field, "auto_now", False)
         or getattr(field, "auto_now_add", False)
     )
+
+
+# Types ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Type:
+    """What a field takes in the file: the JSON types, and the same in words for messages."""
+
+    words: str
+    json: tuple  # the Python types json.loads gives for it (bool apart from int)
+    parse: bool = False  # text read by the field's own to_python (dates, decimals...)
+    range: tuple = ()  # (lowest, highest) for a whole number
+
+
+TEXT = Type("text", (str,))
+# Whole numbers are held to the narrowest range Django knows for their column (PostgreSQL's),
+# on every database, so that a record SQLite accepts imports into PostgreSQL too.
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+# By the field's internal type (docs/record-format.md, "Values"). A carried field of a type
+# missing here cannot be imported: tests/diplomacy/test_import_hostile.py checks them all.
+TYPES = {
+    **dict.fromkeys(
+        ["CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField"], TEXT
+    ),
+    "GenericIPAddressField": Type("an IP address", (str,), parse=True),
+    "DateField": Type("a date (YYYY-MM-DD)", (str,), parse=True),
+    "DateTimeField": Type(
+        "a date and time (ISO 8601, such as 2024-02-27T08:30:00Z)", (str,), parse=True
+    ),
+    "TimeField": Type("a time (HH:MM:SS)", (str,), parse=True),
+    "DecimalField": Type("a decimal number written as text", (str,), parse=True),
+    "UUIDField": Type("a UUID", (str,), parse=True),
+    "BooleanField": Type("true or false", (bool,)),
+    "FloatField": Type("a number", (int, float), parse=True),
+    **{
+        name: Type(f"a whole number from {low} to {high}", (int,), range=(low, high))
+        for name, (low, high) in INTEGER_RANGES.items()
+    },
+}
+# Longer numbers are refused as the line is read; the widest column takes 19 digits.
+MAX_DIGITS = 40
+# NUL (which PostgreSQL cannot store) and halves of a surrogate pair (which UTF-8 cannot
+# encode) are refused; the other control characters are removed, as every save does.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _noun(model):
+    """How the record names a row of `model`: 'country code', 'person slug', 'username'."""
+    key = natural_key(model)
+    return key if _is_user(model) else f"{label(model)} {key}"
+
+
+def _a(noun):
+    return f"{'an' if noun[0] in 'aeio' else 'a'} {noun}"  # a username, an organization slug
+
+
+@functools.cache
+def field_type(field):
+    """The Type `field` takes in the file: from its internal type, or a reference."""
+    if field.is_relation:
+        return Type(_a(_noun(field.related_model)), (str,))
+    internal = field.get_internal_type()
+    if internal not in TYPES:
+        raise ImproperlyConfigured(
+            f"{field.model._meta.label}.{field.name} is a {internal}, a type the record does "
+            "not carry (see TYPES in diplomacy/record.py)."
+        )
+    return TYPES[internal]
+
+
+def _shown(raw):
+    """A JSON value as a message shows it: a list or an object by its kind, long text cut."""
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "an object"
+    if isinstance(raw, str):
+        return repr(raw) if len(raw) <= 60 else f"{raw[:60]!r}… ({len(raw)} characters)"
+    return json.dumps(raw)
+
+
+def _wrong(name, words, raw):
+    """'meeting 'a-call': start_date must be a date (YYYY-MM-DD) or null, not 20240105'."""
+    return RecordError(f"{name} must be {words}, not {_shown(raw)}")
+
+
+def _text(name, raw):
+    if _UNSTORABLE.search(raw):
+        raise _wrong(name, "text without NUL characters or unpaired surrogates", raw)
+    return strip_control(raw)
+
+
+def _key(model, raw, name, null=False):
+    """A natural key from the file, checked as text: never empty. `name` says where it is."""
+    words = _a(_noun(model)) + (" or null" if null else "")
+    if raw is None and null:
+        return None
+    if not isinstance(raw, str):
+        raise _wrong(name, words, raw)
+    key = _text(name, raw)
+    if not key:
+        raise _wrong(name, words, raw)
+    return key
+
+
+def checked(field, raw, what):
+    """The value `raw` of the file as the Python value of `field` (a reference as its key),
+    or a RecordError naming the object (`what`), the field and the type it takes."""
+    name = f"{what}: {field.name}"
+    if field.is_relation:
+        return _key(field.related_model, raw, name, null=field.null)
+    type_ = field_type(field)
+    words = type_.words + (" or null" if field.null else "")
+    if raw is None and field.null:
+        return None
+    if type(raw) not in type_.json:
+        raise _wrong(name, words, raw)
+    if isinstance(raw, str):
+        raw = _text(name, raw)
+    if type_.range and not type_.range[0] <= raw <= type_.range[1]:
+        raise _wrong(name, words, raw)
+    if not type_.parse:
+        return raw
+    try:
+        value = field.to_python(raw)
+    except ValidationError as error:
+        raise RecordError(f"{name}: {_messages(error)}") from None
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise _wrong(name, "a date and time within the years 1 to 9999 in UTC", raw) from None
+    return value
+
+
+def _messages(error):
+    """A ValidationError as one line: 'end_date: ...; slug: ...'."""
+    if hasattr(error, "error_dict"):
+        parts = []
+        for name, errors in error.message_dict.items():
+            text = " ".join(str(message) for message in errors)
+            parts.append(text if name == "__all__" else f"{name}: {text}")
+        return "; ".join(parts)
+    return " ".join(str(message) for message in error.messages)
 
 
 # Export --------------------------------------------------------------------------------
@@ -363,6 +519,29 @@ def export_record(write, using=None):
 
 # Import --------------------------------------------------------------------------------
 
+
+def _whole_number(text):
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise RecordError(f"number too large ({len(text.lstrip('-'))} digits)")
+    return int(text)
+
+
+def _number(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise RecordError(f"number too large ({text[:30]})")
+    return value
+
+
+def _not_a_number(text):
+    raise RecordError(f"not valid JSON: {text} is not a JSON number")
+
+
+def _refusal(error):
+    """A database's error message on one line (PostgreSQL adds a DETAIL line)."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
@@ -390,17 +569,6 @@ class Tally:
             f"{self.total(CREATED)} created, {self.total(UPDATED)} updated, "
             f"{self.total(UNCHANGED)} unchanged ({', '.join(parts) or 'no objects'})."
         )
-
-
-def _messages(error):
-    """A ValidationError as one line: 'end_date: ...; slug: ...'."""
-    if hasattr(error, "error_dict"):
-        parts = []
-        for name, errors in error.message_dict.items():
-            text = " ".join(str(message) for message in errors)
-            parts.append(text if name == "__all__" else f"{name}: {text}")
-        return "; ".join(parts)
-    return " ".join(str(message) for message in error.messages)
 
 
 class Importer:
@@ -442,18 +610,28 @@ class Importer:
         except RecordError as error:
             error.path, error.line = path, number
             raise
+        except OSError as error:  # a directory given as standard input, a failing disk
+            raise RecordError(f"cannot read: {error.strerror or error}", path) from None
         except DatabaseError as error:
-            raise RecordError(f"the database refused it: {error}", path, number) from error
+            message = f"the database refused it: {_refusal(error)}"
+            raise RecordError(message, path, number) from error
         if not seen_header:
-            raise RecordError("the file is empty: it has no header line", path)
+            raise RecordError("the file is empty: it has no header line", path, 1)
 
     def parse(self, text):
         try:
-            data = json.loads(text.rstrip("\r\n"))
+            data = json.loads(
+                text.rstrip("\r\n"),
+                parse_int=_whole_number,
+                parse_float=_number,
+                parse_constant=_not_a_number,
+            )
         except json.JSONDecodeError as error:
             raise RecordError(f"not valid JSON: {error.msg} (column {error.colno})") from None
+        except RecursionError:
+            raise RecordError("lists and objects nested too deeply to read") from None
         if not isinstance(data, dict):
-            raise RecordError("each line must be a JSON object")
+            raise RecordError(f"each line must be a JSON object, not {_shown(data)}")
         return data
 
     def check_header(self, data):
@@ -462,10 +640,10 @@ class Importer:
                 f'the first line must be the header {{"format": "{FORMAT}", "version": {VERSION}, '
                 '"exported_at": ...}'
             )
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
             raise RecordError(
-                f"format version {data.get('version')!r} is not supported (this reads version "
-                f"{VERSION})"
+                f"format version {_shown(version)} is not supported (this reads version {VERSION})"
             )
 
     # References ------------------------------------------------------------------------
@@ -477,9 +655,7 @@ class Importer:
         return {name: key}
 
     def reference(self, model, key):
-        """The pk of the row of `model` named `key`; None for an unknown user."""
-        if not isinstance(key, str) or not key:
-            raise RecordError(f"a {label(model)} is referred to by a non-empty string, not {key!r}")
+        """The pk of the row of `model` named `key` (checked text); None for an unknown user."""
         if _is_user(model):
             if key not in self.users:
                 user = model._default_manager.filter(**{model.USERNAME_FIELD: key}).first()
@@ -519,7 +695,7 @@ class Importer:
         allowed = {f.name for f in fields}
         unknown = [name for name in data if name not in allowed]
         if unknown:
-            raise RecordError(f"{what}: unknown field {unknown[0]!r}")
+            raise RecordError(f"{what}: unknown field {_shown(unknown[0])}")
         values = {}
         for f in fields:
             if f.name not in data:
@@ -530,16 +706,9 @@ class Importer:
         return values
 
     def value(self, f, raw, what):
-        if f.is_relation:
-            return None if raw is None else self.reference(f.related_model, raw)
-        if isinstance(raw, list | dict):
-            raise RecordError(f"{what}: {f.name} must be a single value, not {type(raw).__name__}")
-        try:
-            value = f.to_python(raw)
-        except ValidationError as error:
-            raise RecordError(f"{what}: {f.name}: {_messages(error)}") from None
-        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-            value = timezone.make_aware(value, datetime.UTC)
+        value = checked(f, raw, what)
+        if f.is_relation and value is not None:
+            return self.reference(f.related_model, value)
         return value
 
     # Saving ----------------------------------------------------------------------------
@@ -566,7 +735,7 @@ class Importer:
             with transaction.atomic():
                 obj.save()
         except (IntegrityError, DataError) as error:
-            raise RecordError(f"{what}: the database refused it: {error}") from None
+            raise RecordError(f"{what}: the database refused it: {_refusal(error)}") from None
         replaced = {name: value for name, value in values.items() if getattr(obj, name) != value}
         if replaced:
             type(obj)._base_manager.filter(pk=obj.pk).update(**replaced)
@@ -578,14 +747,12 @@ class Importer:
         kind = KINDS_BY_TYPE.get(type_) if isinstance(type_, str) else None
         if kind is None:
             known = ", ".join(KINDS_BY_TYPE)
-            raise RecordError(f"unknown type {type_!r} (known types: {known})")
+            raise RecordError(f"unknown type {_shown(type_)} (known types: {known})")
         model = kind.model
-        key = data.get(kind.key)
-        if key is None:
+        if data.get(kind.key) is None:
             raise RecordError(f"{kind.type}: missing field {kind.key!r}")
-        if not isinstance(key, str) or not key:
-            raise RecordError(f"{kind.type}: {kind.key} must be a non-empty string")
-        what = f"{kind.type} {key!r}"
+        key = _key(model, data[kind.key], f"{kind.type}: {kind.key}")
+        what = f"{kind.type} {_shown(key)}"
 
         body = {name: value for name, value in data.items() if name != "type"}
         m2m = {f.name: f for f in m2m_fields(model)}
@@ -619,10 +786,13 @@ class Importer:
             self.log(f"{state} {what}")
 
     def set_m2m(self, obj, f, raw, what):
-        if not isinstance(raw, list):
-            raise RecordError(f"{what}: {f.name} must be a list")
         target = f.related_model
-        wanted = {self.reference(target, key) for key in raw}
+        if not isinstance(raw, list):
+            raise _wrong(f"{what}: {f.name}", f"a list of {_noun(target)}s", raw)
+        wanted = {
+            self.reference(target, _key(target, item, f"{what}: {f.name} item {index}"))
+            for index, item in enumerate(raw, 1)
+        }
         manager = getattr(obj, f.name)
         if set(manager.values_list("pk", flat=True)) == wanted:
             return False
@@ -636,14 +806,14 @@ class Importer:
         """Make the rows under `obj` exactly those of the file: rows that match (by the
         `match` fields, else by equal values) are kept or updated, the others replaced."""
         if not isinstance(raw, list):
-            raise RecordError(f"{what}: {nested.name} must be a list")
+            raise _wrong(f"{what}: {nested.name}", "a list of objects", raw)
         fields = record_fields(nested.model, parent=nested.parent)
         singular = nested.model._meta.verbose_name
         items = []
         for index, item in enumerate(raw, 1):
             where = f"{what}, {singular} {index}"
             if not isinstance(item, dict):
-                raise RecordError(f"{where}: must be a JSON object")
+                raise _wrong(where, "an object", item)
             items.append((where, self.values(fields, item, where)))
 
         existing = [] if created else list(getattr(obj, nested.name).order_by("pk"))

@@ -611,8 +611,11 @@ ERRORS = {
         replace("wikidata_id", "12345", "person", "riad-malki"),
         "A Wikidata id looks like Q12345.",
     ),
-    "list for a value": (replace("title", ["a", "b"]), "title must be a single value"),
-    "value for a list": (replace("countries", "VN"), "countries must be a list"),
+    "list for a value": (replace("title", ["a", "b"]), "title must be text, not a list"),
+    "value for a list": (
+        replace("countries", "VN"),
+        "countries must be a list of country codes, not 'VN'",
+    ),
     "slug taken": (
         append('{"type": "topic", "name": "Human rights law", "slug": "human-rights"}'),
         "Topic with this Slug already exists.",
