@@ -3,7 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from diplomacy.models import Country, Organization, Person
+from articles.models import Article
+from diplomacy.models import Country, Meeting, Organization, Person, Revision
 from diplomacy.suggest.gazetteer import invalidate_gazetteer
 
 
@@ -12,3 +13,10 @@ from diplomacy.suggest.gazetteer import invalidate_gazetteer
 @receiver([post_save, post_delete], sender=Organization)
 def rebuild_gazetteer(sender, **kwargs):
     invalidate_gazetteer()
+
+
+@receiver(post_delete, sender=Meeting)
+@receiver(post_delete, sender=Article)
+def forget_revisions(sender, instance, using, **kwargs):
+    """The revisions of a deleted meeting or article can no longer be applied."""
+    Revision.objects.using(using).of(instance).delete()
