@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article
 from diplomacy.admin_merge import merge_organizations, merge_people, merge_topics_action
+from diplomacy.admin_revisions import RevisionAdminMixin
 from diplomacy.models import (
     PUBLISHER_STATUSES,
     Country,
@@ -746,6 +747,7 @@ class SourceArticleInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    RevisionAdminMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,

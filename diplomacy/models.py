@@ -1,6 +1,8 @@
 """The domain: countries, people and the offices they hold, organizations, and meetings."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -905,3 +907,105 @@ class Participant(models.Model):
             if not self.country_id:
                 self.country_id = position.country_id if position else self.person.country_id
         super().save(*args, **kwargs)
+
+
+# Revisions -----------------------------------------------------------------------------
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=RevisionState.PENDING)
+
+    def of(self, obj):
+        """The revisions of one meeting or article."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+
+    def for_list(self):
+        """Everything a row of the revision list shows, in a constant number of queries."""
+        return self.select_related("content_type", "proposed_by", "reviewed_by").prefetch_related(
+            "content_object"
+        )
+
+
+class RevisionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class Revision(models.Model):
+    """A change to a published meeting or article, proposed by an editor and waiting for a
+    publisher (see diplomacy/revisions.py). The record itself is unchanged until the
+    revision is approved.
+
+    `base` and `proposed` are the record before and after the change, in the format of the
+    record's export (diplomacy/record.py): fields, many-to-many fields and the rows edited
+    inline, every reference by its natural key."""
+
+    State = RevisionState
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    base_version = models.PositiveIntegerField(
+        _("based on version"), help_text=_("The version of the record the change was made to.")
+    )
+    base = models.JSONField(_("record before the change"))
+    proposed = models.JSONField(_("proposed record"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            # A second save by the same editor replaces their pending revision.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "proposed_by"],
+                condition=Q(state=RevisionState.PENDING),
+                name="revision_one_pending_per_editor",
+            )
+        ]
+        indexes = [
+            # The pending revisions of one record (its change page, approving one of them).
+            models.Index(fields=["content_type", "object_id", "state"], name="revision_record_idx"),
+            # The revision list: pending first by default, newest first.
+            models.Index(fields=["state", "proposed_at"], name="revision_state_idx"),
+        ]
+
+    def __str__(self):
+        return _("Revision %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("admin:diplomacy_revision_change", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.state == self.State.PENDING

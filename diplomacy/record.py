@@ -487,6 +487,13 @@ def export_objects(using=None):
             yield _dump_object(kind, obj)
 
 
+def dump_object(obj, using):
+    """The line of one saved object of the record, read afresh from database `using` (the
+    same dict as `export_objects` gives for it)."""
+    kind = KINDS_BY_MODEL[type(obj)]
+    return _dump_object(kind, _queryset(kind, using).get(pk=obj.pk))
+
+
 def dumps(data):
     return json.dumps(data, ensure_ascii=False)
 

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from diplomacy.models import Country, Organization, Person
+from articles.models import Article
+from diplomacy.models import Country, Meeting, Organization, Person, Revision
 from diplomacy.suggest.gazetteer import invalidate_gazetteer
 from diplomacy.text import strip_control
 
@@ -43,3 +44,10 @@ def strip_control_characters(sender, instance, **kwargs):
         value = getattr(instance, name)
         if isinstance(value, str):
             setattr(instance, name, strip_control(value))
+
+
+@receiver(post_delete, sender=Meeting)
+@receiver(post_delete, sender=Article)
+def forget_revisions(sender, instance, using, **kwargs):
+    """The revisions of a deleted meeting or article can no longer be applied."""
+    Revision.objects.using(using).of(instance).delete()

@@ -37,7 +37,7 @@ def strip_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diplomacy", "0007_text_search_indexes"),
+        ("diplomacy", "0009_revision"),
         ("articles", "0005_initial_history"),
     ]
 

@@ -122,7 +122,7 @@ def test_it_adds_an_outlet_with_an_ascii_slug(editor_client):
 
 def test_it_records_who_changed_an_article(editor_client, editor):
     author = EditorFactory(username="author")
-    article = ArticleFactory(created_by=author, updated_by=author)
+    article = ArticleFactory(created_by=author, updated_by=author, status=Status.DRAFT)
     data = article_post(
         headline="A new headline",
         slug=article.slug,

@@ -324,7 +324,7 @@ def test_it_rejects_adding_a_person_already_on_a_saved_meeting(editor_client, so
 
 def test_it_records_who_changed_a_meeting(editor_client, editor):
     author = EditorFactory(username="author")
-    meeting = MeetingFactory(created_by=author, updated_by=author)
+    meeting = MeetingFactory(created_by=author, updated_by=author, status=Status.DRAFT)
     data = meeting_post(
         title="Renamed talks",
         slug=meeting.slug,

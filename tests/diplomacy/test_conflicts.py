@@ -96,7 +96,9 @@ def test_people_organizations_and_articles_are_versioned_too(make):
 def test_two_editors_change_the_date_and_the_second_save_is_refused(
     editor, editor_client, second_editor, second_client, open_form, form_values
 ):
-    meeting = MeetingFactory(title="Talks", start_date=datetime.date(2024, 2, 26))
+    meeting = MeetingFactory(
+        title="Talks", start_date=datetime.date(2024, 2, 26), status=Status.DRAFT
+    )
     url = change_url(meeting)
     # Both open the meeting.
     first = open_form(editor_client, url)

@@ -59,7 +59,8 @@ def edits(obj):
 
 @pytest.fixture
 def meeting():
-    return MeetingFactory(title="Talks", start_date=datetime.date(2024, 2, 26))
+    # A draft: an editor's changes to a published one wait for review (test_revisions.py).
+    return MeetingFactory(title="Talks", start_date=datetime.date(2024, 2, 26), status=Status.DRAFT)
 
 
 def test_every_tracked_model_has_a_history():

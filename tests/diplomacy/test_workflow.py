@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from diplomacy.models import Meeting, Person, Status
+from diplomacy.models import Meeting, Person, Revision, Status
 from tests.factories import ArticleFactory, MeetingFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_an_editor_cannot_add_a_meeting_already_published(editor_client, open_fo
     assert not Meeting.objects.exists()
 
 
-def test_an_editor_corrects_a_published_meeting_which_stays_published(editor_client, open_form):
+def test_an_editors_correction_to_a_published_meeting_leaves_it_published(editor_client, open_form):
     meeting = MeetingFactory(title="Talks in Hanoi", status=Status.PUBLISHED)
     response = editor_client.get(change_url(meeting))
     assert response.context["adminform"].form.fields["status"].disabled
@@ -202,7 +202,10 @@ def test_an_editor_corrects_a_published_meeting_which_stays_published(editor_cli
     data["title"] = "Talks in Hà Nội"
     assert save(editor_client, change_url(meeting), data).status_code == 302
     meeting.refresh_from_db()
-    assert (meeting.title, meeting.status) == ("Talks in Hà Nội", Status.PUBLISHED)
+    # The correction waits for a publisher's review (test_revisions.py).
+    assert (meeting.title, meeting.status) == ("Talks in Hanoi", Status.PUBLISHED)
+    [revision] = Revision.objects.pending()
+    assert revision.proposed["title"] == "Talks in Hà Nội"
 
 
 def test_an_editor_cannot_unpublish_a_published_meeting_by_posting_draft(editor_client, open_form):
