@@ -82,9 +82,11 @@ messages: install
 	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	SECRET_KEY=messages ENV_FILE= $(BIN)/python manage.py compilemessages -l vi --ignore=.venv --ignore=staticfiles --ignore=artifacts
 
-## fuzz: hostile input at every public URL (FUZZ_EXAMPLES per test; 500 here, 100 in `make test`)
+## fuzz: hostile input at every public URL, the admin of every model (as a publisher) and
+## import_record (FUZZ_EXAMPLES per test; 500 here, 100 in `make test`)
+FUZZ_TESTS := tests/test_fuzz.py tests/diplomacy/test_admin_fuzz.py tests/diplomacy/test_import_fuzz.py
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 ## load: gunicorn, 50 readers for 60 s and an editor saving in the admin, on SQLite then PostgreSQL
 load: install
