@@ -2,6 +2,7 @@
 PATCH and OPTIONS get 405 with an Allow header."""
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from tests.factories import ArticleFactory, MeetingFactory, OrganizationFactory, PersonFactory
@@ -70,7 +71,8 @@ def test_public_urls_answer_get_and_head(client, addresses):
             assert status in (200, 302), (name, method, status)
 
 
-def test_public_urls_refuse_other_methods_with_405(client, addresses):
+def test_public_urls_refuse_other_methods_with_405_before_any_csrf_check(addresses):
+    client = Client(enforce_csrf_checks=True)
     for name, address in addresses.items():
         for method in REFUSED:
             response = client.generic(method, address)
