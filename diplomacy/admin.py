@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article
+from diplomacy.admin_delete import InUseDeleteMixin, PublishedDeleteMixin
 from diplomacy.admin_merge import merge_organizations, merge_people, merge_topics_action
 from diplomacy.models import (
     PUBLISHER_STATUSES,
@@ -485,11 +486,12 @@ class VersionedAdminMixin:
         }
 
 
-class PublishableAdminMixin:
+class PublishableAdminMixin(PublishedDeleteMixin):
     """The editorial workflow: draft -> in review -> published (now or at `publish_at`),
     and unpublished. Editors submit for review; publishing, unpublishing and scheduling need
     the model's `publish_...` permission, in the form and in the actions alike.
-    `published_at` is set by the model, never typed."""
+    `published_at` is set by the model, never typed. Deleting what is or was published needs
+    it too (PublishedDeleteMixin)."""
 
     form = PublishableForm
     actions = ["submit_for_review", "publish_selected", "unpublish_selected"]
@@ -646,6 +648,7 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
+    InUseDeleteMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,
@@ -665,6 +668,7 @@ class PersonAdmin(
     autocomplete_fields = ["country"]
     inlines = [PositionInline]
     actions = [merge_people]
+    published_references = [(Meeting, "participants__person"), (Article, "people")]
 
     @admin.display(description=_("current position"))
     def current_position(self, obj):
@@ -674,6 +678,7 @@ class PersonAdmin(
 
 @admin.register(Organization)
 class OrganizationAdmin(
+    InUseDeleteMixin,
     FoldedSearchMixin,
     OptionalSlugMixin,
     VersionedAdminMixin,
@@ -690,13 +695,14 @@ class OrganizationAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent"]
     actions = [merge_organizations]
+    published_references = [(Meeting, "organizations"), (Article, "organizations")]
 
 
 # Topics --------------------------------------------------------------------------------
 
 
 @admin.register(Topic)
-class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
+class TopicAdmin(InUseDeleteMixin, FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "meeting_count", "article_count"]
     search_fields = ["name", "slug"]
     # Topic slugs are ASCII (biển-đông -> bien-dong), so they serve as the folded name.
@@ -704,6 +710,7 @@ class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     ordering = ["name"]
     fields = ["name", "slug"]
     actions = [merge_topics_action]
+    published_references = [(Meeting, "tagged_items__tag"), (Article, "tagged_items__tag")]
     # An empty slug is only filled when a topic is created.
     slug_optional_on_change = False
 

@@ -153,6 +153,11 @@ class PublishableQuerySet(models.QuerySet):
             status=Status.PUBLISHED,
         )
 
+    def ever_published(self):
+        """Published (scheduled ones too), or public once and unpublished since: what only a
+        publisher may delete."""
+        return self.filter(Q(status=Status.PUBLISHED) | Q(published_at__isnull=False))
+
 
 class Publishable(models.Model):
     status = models.CharField(
@@ -186,6 +191,11 @@ class Publishable(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    @property
+    def ever_published(self):
+        """Published (scheduled too), or public once and unpublished since."""
+        return self.status == Status.PUBLISHED or self.published_at is not None
 
     def publish(self, at=None):
         """Publish now, or from `at` on when it is given."""
