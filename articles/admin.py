@@ -27,6 +27,7 @@ from diplomacy.admin import (
     PublishableAdminMixin,
     VersionedAdminMixin,
 )
+from diplomacy.admin_sources import ArticleSourcesMixin
 from diplomacy.models import Country, Organization, Person
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest_for_article
 
@@ -321,6 +322,7 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticleSourcesMixin,
     MeetingDraftsMixin,
     EntitySuggestionsMixin,
     FoldedSearchMixin,

@@ -25,6 +25,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.models import Article
 from diplomacy.admin_delete import InUseDeleteMixin, PublishedDeleteMixin
 from diplomacy.admin_merge import merge_organizations, merge_people, merge_topics_action
+from diplomacy.admin_sources import (
+    MeetingFormSourcesMixin,
+    MeetingSourceMixin,
+    SourceArticleFormSet,
+)
 from diplomacy.models import (
     PUBLISHER_STATUSES,
     Country,
@@ -519,12 +524,22 @@ class PublishableAdminMixin(PublishedDeleteMixin):
             return _("Scheduled for %(time)s") % {"time": display_value(obj.publish_at)}
         return obj.get_status_display()
 
+    def publication_refusal(self, obj):
+        """Why `obj`, changed by an action and about to be saved, may not be (a message), or
+        None. Meetings need a source to be published (diplomacy.admin_sources)."""
+        return None
+
     def _set_status(self, request, queryset, change, message):
-        """Apply `change` to each object it returns True for; returns how many changed and
-        how many were changed by someone else meanwhile (and left alone)."""
+        """Apply `change` to each object it returns True for (and `publication_refusal`
+        does not refuse); returns how many changed and how many were changed by someone
+        else meanwhile (and left alone)."""
         changed = conflicts = 0
         for obj in queryset:
             if not change(obj):
+                continue
+            refusal = self.publication_refusal(obj)
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
                 continue
             obj.updated_by = request.user
             try:
@@ -745,14 +760,20 @@ class ParticipantInline(admin.TabularInline):
 
 class SourceArticleInline(admin.TabularInline):
     model = Article.meetings.through
+    formset = SourceArticleFormSet
     autocomplete_fields = ["article"]
     extra = 0
     verbose_name = _("source article")
     verbose_name_plural = _("source articles")
 
 
+class MeetingForm(MeetingFormSourcesMixin, PublishableForm):
+    """A published meeting needs a source readers can follow (diplomacy.admin_sources)."""
+
+
 @admin.register(Meeting)
 class MeetingAdmin(
+    MeetingSourceMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,
@@ -793,11 +814,13 @@ class MeetingAdmin(
                     "countries",
                     "organizations",
                     "topics",
+                    "source_url",
                 ]
             },
         ),
     ]
     inlines = [ParticipantInline, SourceArticleInline]
+    form = MeetingForm
 
     def get_folded_search_q(self, word):
         # A participant's name finds the meeting too: "bui" lists Bùi Thanh Sơn's meetings.
