@@ -181,7 +181,7 @@ class GuardedAdminMixin(GuardedFormfieldsMixin):
             )
 
     def get_search_results(self, request, queryset, search_term):
-        # PostgreSQL cannot compare text with NUL, and no text holds one.
+        # No name holds NUL (which PostgreSQL cannot compare) or is that long.
         if len(search_term) > SEARCH_MAX_LENGTH or has_nul(search_term):
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
