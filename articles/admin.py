@@ -28,6 +28,7 @@ from diplomacy.admin import (
     VersionedAdminMixin,
 )
 from diplomacy.admin_revisions import RevisionAdminMixin
+from diplomacy.admin_sources import ArticleSourcesMixin
 from diplomacy.models import Country, Organization, Person
 from diplomacy.suggest import COUNTRY, ORGANIZATION, PERSON, suggest_for_article
 
@@ -323,6 +324,7 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
 @admin.register(Article)
 class ArticleAdmin(
     RevisionAdminMixin,
+    ArticleSourcesMixin,
     MeetingDraftsMixin,
     EntitySuggestionsMixin,
     FoldedSearchMixin,

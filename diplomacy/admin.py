@@ -23,8 +23,14 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article
+from diplomacy.admin_delete import InUseDeleteMixin, PublishedDeleteMixin
 from diplomacy.admin_merge import merge_organizations, merge_people, merge_topics_action
 from diplomacy.admin_revisions import RevisionAdminMixin
+from diplomacy.admin_sources import (
+    MeetingFormSourcesMixin,
+    MeetingSourceMixin,
+    SourceArticleFormSet,
+)
 from diplomacy.models import (
     PUBLISHER_STATUSES,
     Country,
@@ -486,11 +492,12 @@ class VersionedAdminMixin:
         }
 
 
-class PublishableAdminMixin:
+class PublishableAdminMixin(PublishedDeleteMixin):
     """The editorial workflow: draft -> in review -> published (now or at `publish_at`),
     and unpublished. Editors submit for review; publishing, unpublishing and scheduling need
     the model's `publish_...` permission, in the form and in the actions alike.
-    `published_at` is set by the model, never typed."""
+    `published_at` is set by the model, never typed. Deleting what is or was published needs
+    it too (PublishedDeleteMixin)."""
 
     form = PublishableForm
     actions = ["submit_for_review", "publish_selected", "unpublish_selected"]
@@ -518,12 +525,22 @@ class PublishableAdminMixin:
             return _("Scheduled for %(time)s") % {"time": display_value(obj.publish_at)}
         return obj.get_status_display()
 
+    def publication_refusal(self, obj):
+        """Why `obj`, changed by an action and about to be saved, may not be (a message), or
+        None. Meetings need a source to be published (diplomacy.admin_sources)."""
+        return None
+
     def _set_status(self, request, queryset, change, message):
-        """Apply `change` to each object it returns True for; returns how many changed and
-        how many were changed by someone else meanwhile (and left alone)."""
+        """Apply `change` to each object it returns True for (and `publication_refusal`
+        does not refuse); returns how many changed and how many were changed by someone
+        else meanwhile (and left alone)."""
         changed = conflicts = 0
         for obj in queryset:
             if not change(obj):
+                continue
+            refusal = self.publication_refusal(obj)
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
                 continue
             obj.updated_by = request.user
             try:
@@ -647,6 +664,7 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
+    InUseDeleteMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,
@@ -666,6 +684,7 @@ class PersonAdmin(
     autocomplete_fields = ["country"]
     inlines = [PositionInline]
     actions = [merge_people]
+    published_references = [(Meeting, "participants__person"), (Article, "people")]
 
     @admin.display(description=_("current position"))
     def current_position(self, obj):
@@ -675,6 +694,7 @@ class PersonAdmin(
 
 @admin.register(Organization)
 class OrganizationAdmin(
+    InUseDeleteMixin,
     FoldedSearchMixin,
     OptionalSlugMixin,
     VersionedAdminMixin,
@@ -691,13 +711,14 @@ class OrganizationAdmin(
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "parent"]
     actions = [merge_organizations]
+    published_references = [(Meeting, "organizations"), (Article, "organizations")]
 
 
 # Topics --------------------------------------------------------------------------------
 
 
 @admin.register(Topic)
-class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
+class TopicAdmin(InUseDeleteMixin, FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "meeting_count", "article_count"]
     search_fields = ["name", "slug"]
     # Topic slugs are ASCII (biển-đông -> bien-dong), so they serve as the folded name.
@@ -705,6 +726,7 @@ class TopicAdmin(FoldedSearchMixin, OptionalSlugMixin, admin.ModelAdmin):
     ordering = ["name"]
     fields = ["name", "slug"]
     actions = [merge_topics_action]
+    published_references = [(Meeting, "tagged_items__tag"), (Article, "tagged_items__tag")]
     # An empty slug is only filled when a topic is created.
     slug_optional_on_change = False
 
@@ -739,15 +761,21 @@ class ParticipantInline(admin.TabularInline):
 
 class SourceArticleInline(admin.TabularInline):
     model = Article.meetings.through
+    formset = SourceArticleFormSet
     autocomplete_fields = ["article"]
     extra = 0
     verbose_name = _("source article")
     verbose_name_plural = _("source articles")
 
 
+class MeetingForm(MeetingFormSourcesMixin, PublishableForm):
+    """A published meeting needs a source readers can follow (diplomacy.admin_sources)."""
+
+
 @admin.register(Meeting)
 class MeetingAdmin(
     RevisionAdminMixin,
+    MeetingSourceMixin,
     FoldedSearchMixin,
     ListPrefetchMixin,
     OptionalSlugMixin,
@@ -788,11 +816,13 @@ class MeetingAdmin(
                     "countries",
                     "organizations",
                     "topics",
+                    "source_url",
                 ]
             },
         ),
     ]
     inlines = [ParticipantInline, SourceArticleInline]
+    form = MeetingForm
 
     def get_folded_search_q(self, word):
         # A participant's name finds the meeting too: "bui" lists Bùi Thanh Sơn's meetings.

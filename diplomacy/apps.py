@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class DiplomacyConfig(AppConfig):
@@ -10,3 +11,10 @@ class DiplomacyConfig(AppConfig):
         from diplomacy.caching import connect_signals
 
         connect_signals()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with diplomacy.admin_site.AdminSite as `admin.site`."""
+
+    default = False  # "diplomacy" itself is DiplomacyConfig
+    default_site = "diplomacy.admin_site.AdminSite"

@@ -251,6 +251,7 @@ class _Loader:
                 "parent_id": parent.pk if parent else None,
                 "summary": row.get("summary") or "",
                 "outcomes": "\n".join(row.get("outcomes", [])),
+                "source_url": row.get("source_url") or "",
             },
         )
         changed = self.load_participants(meeting, row["participants"])

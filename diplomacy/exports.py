@@ -55,6 +55,7 @@ CSV_COLUMNS = [
     "parent_id",
     "parent_title",
     "sources",
+    "source_url",
     "published_at",
 ]
 
@@ -230,6 +231,7 @@ def meeting_data(meeting, site):
             }
             for article in meeting.published_sources
         ],
+        "source_url": meeting.source_url or None,
         "published_at": iso_datetime(meeting.published_at),
     }
 
@@ -274,6 +276,7 @@ def csv_row(data):
         data["parent_id"],
         data["parent_title"],
         joined(source["url"] for source in data["sources"]),
+        data["source_url"],
         data["published_at"],
     ]
     return [safe_cell(value) for value in row]

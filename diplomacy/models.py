@@ -1,5 +1,7 @@
 """The domain: countries, people and the offices they hold, organizations, and meetings."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -155,6 +157,11 @@ class PublishableQuerySet(models.QuerySet):
             status=Status.PUBLISHED,
         )
 
+    def ever_published(self):
+        """Published (scheduled ones too), or public once and unpublished since: what only a
+        publisher may delete."""
+        return self.filter(Q(status=Status.PUBLISHED) | Q(published_at__isnull=False))
+
 
 class Publishable(models.Model):
     status = models.CharField(
@@ -188,6 +195,11 @@ class Publishable(models.Model):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    @property
+    def ever_published(self):
+        """Published (scheduled too), or public once and unpublished since."""
+        return self.status == Status.PUBLISHED or self.published_at is not None
 
     def publish(self, at=None):
         """Publish now, or from `at` on when it is given."""
@@ -611,7 +623,28 @@ def _has_text_table(using):
     return _TEXT_TABLES[name]
 
 
+def public_sources(articles, publish_at=None):
+    """Of the source `articles` (an Article queryset), those readers can read when a meeting
+    goes public: now, or at the meeting's `publish_at` when that is later. An article
+    scheduled for a later time does not count; one scheduled for the meeting's own time or
+    before does (the two go public together, or the article first)."""
+    readable = Q(publish_at__isnull=True) | Q(publish_at__lte=timezone.now())
+    if publish_at is not None:
+        readable |= Q(publish_at__lte=publish_at)
+    return articles.filter(readable, status=Status.PUBLISHED)
+
+
 class MeetingQuerySet(PublishableQuerySet):
+    def without_public_source(self):
+        """Published meetings (scheduled ones too) without a source readers can follow when
+        they go public: no source URL, and no source article published by then. The rule is
+        Meeting.has_public_source."""
+        Article = self.model._meta.get_field("articles").related_model
+        sources = public_sources(
+            Article.objects.filter(meetings=OuterRef("pk")), OuterRef("publish_at")
+        )
+        return self.filter(~Exists(sources), status=Status.PUBLISHED, source_url="")
+
     def for_list(self):
         """Everything a meeting row shows, in a constant number of queries."""
         return self.select_related("location_country").prefetch_related(*row_prefetches())
@@ -740,6 +773,15 @@ class Meeting(EditorialModel, VersionedModel, Publishable):
     outcomes = models.TextField(
         _("outcomes and agreements"), blank=True, help_text=_("One per line.")
     )
+    source_url = models.URLField(
+        _("source URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A public page that reports the meeting, for a meeting no article on this site "
+            "reports. A published meeting needs a published source article or this."
+        ),
+    )
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="meetings"
     )
@@ -827,6 +869,24 @@ class Meeting(EditorialModel, VersionedModel, Publishable):
     @property
     def outcome_list(self):
         return split_lines(self.outcomes)
+
+    @property
+    def source_host(self):
+        """The site of the source URL, as a link to it reads: "mofa.gov.vn"."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
+
+    def has_public_source(self, articles=None):
+        """Whether readers of this meeting, once it is public, can follow a source: its
+        source URL, or a source article published by then (`public_sources`). A published
+        meeting needs one; the admin refuses to publish it without.
+
+        `articles`: the source articles to judge (an Article queryset) instead of the saved
+        ones, for a form not saved yet."""
+        if self.source_url:
+            return True
+        articles = self.articles.all() if articles is None else articles
+        return public_sources(articles, self.publish_at).exists()
 
     def sync_countries_from_participants(self):
         """Add the country each participant represented to the meeting's countries."""

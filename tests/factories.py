@@ -85,6 +85,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2024, 2, 26)
     status = Status.PUBLISHED
 
+    class Params:
+        # MeetingFactory(sourced=True): a source URL, which the admin needs to publish it.
+        sourced = factory.Trait(
+            source_url=factory.Sequence(lambda n: f"https://news.example.org/meetings/{n}")
+        )
+
     @factory.post_generation
     def people(self, create, extracted, **kwargs):
         """MeetingFactory(people=[person, ...]) adds them as participants and their countries."""

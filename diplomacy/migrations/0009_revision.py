@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("diplomacy", "0007_text_search_indexes"),
+        ("diplomacy", "0008_meeting_source_url"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -51,6 +51,8 @@ def test_an_editor_adds_a_published_meeting_with_two_participants(tour, demo):
     # Later than every demo meeting, so it heads the public list.
     tour.locator("#id_start_date").fill("2026-03-02")
     tour.locator("#id_location_city").fill("Hà Nội")
+    # A published meeting needs a source: here a page elsewhere.
+    tour.locator("#id_source_url").fill("https://www.mofa.gov.vn/son-meets-riad-malki")
 
     pick_in_autocomplete(tour, "#participants-0 .field-person", "bui thanh son", "Bùi Thanh Sơn")
     tour.locator("#participants-group .add-row a").click()
@@ -75,6 +77,7 @@ def test_an_editor_adds_a_published_meeting_with_two_participants(tour, demo):
     main = tour.locator("main")
     expect(main.get_by_role("link", name="Bùi Thanh Sơn", exact=True).first).to_be_visible()
     expect(main.get_by_role("link", name="Riad Malki", exact=True).first).to_be_visible()
+    expect(main.get_by_role("link", name="mofa.gov.vn", exact=True)).to_be_visible()
     tour.check("public-meeting")
 
 
@@ -85,6 +88,7 @@ def test_an_editor_publishes_a_draft_meeting_from_the_changelist(tour, demo):
         start_date=datetime.date(2026, 3, 3),
         status=Status.DRAFT,
         people=list(Person.objects.filter(slug__in=["bui-thanh-son", "riad-malki"])),
+        sourced=True,
     )
 
     tour.goto("/meetings/")

@@ -351,7 +351,12 @@ def test_it_shows_the_record_read_only_on_the_change_page(editor_client, editor)
 
 def test_it_stamps_the_first_publication_when_a_publisher_sets_the_status(publisher_client):
     meeting = MeetingFactory(status=Status.DRAFT)
-    data = meeting_post(slug=meeting.slug, status=Status.PUBLISHED, version=str(meeting.version))
+    data = meeting_post(
+        slug=meeting.slug,
+        status=Status.PUBLISHED,
+        source_url="https://www.mofa.gov.vn/talks",
+        version=str(meeting.version),
+    )
     url = reverse("admin:diplomacy_meeting_change", args=[meeting.pk])
     assert_saved(publisher_client.post(url, data))
     meeting.refresh_from_db()
@@ -413,7 +418,7 @@ def run_action(client, model_name, action, objects):
 
 
 def test_the_publish_action_publishes_drafts_and_reports_the_count(publisher_client, publisher):
-    drafts = [MeetingFactory(status=Status.DRAFT) for _ in range(2)]
+    drafts = [MeetingFactory(status=Status.DRAFT, sourced=True) for _ in range(2)]
     already = MeetingFactory(status=Status.PUBLISHED)
     response = run_action(publisher_client, "meeting", "publish_selected", [*drafts, already])
     assert "2 meetings published." in [str(m) for m in response.context["messages"]]
@@ -433,10 +438,11 @@ def test_the_unpublish_action_withdraws_published_meetings(publisher_client):
 
 
 def test_unpublishing_keeps_the_first_publication_date(publisher_client):
-    meeting = MeetingFactory(status=Status.DRAFT)
+    meeting = MeetingFactory(status=Status.DRAFT, sourced=True)
     run_action(publisher_client, "meeting", "publish_selected", [meeting])
     meeting.refresh_from_db()
     first = meeting.published_at
+    assert first is not None
     run_action(publisher_client, "meeting", "unpublish_selected", [meeting])
     run_action(publisher_client, "meeting", "publish_selected", [meeting])
     meeting.refresh_from_db()
@@ -650,12 +656,14 @@ def test_the_prepopulated_slug_transliterates_vietnamese(editor_client):
 def test_an_editor_adds_a_meeting_a_publisher_publishes_it_and_readers_see_it(
     editor_client, publisher_client, son, riyad
 ):
-    # Saved as a draft, the meeting is not public yet.
-    assert_saved(
-        editor_client.post(
-            reverse("admin:diplomacy_meeting_add"), meeting_post(**participants(son, riyad))
-        )
+    # Saved as a draft, the meeting is not public yet. Its source is a published article.
+    source = ArticleFactory(headline="Minister receives envoy")
+    data = meeting_post(
+        **participants(son, riyad),
+        **management_form("Article_meetings", total=1),
+        **{"Article_meetings-0-article": str(source.pk)},
     )
+    assert_saved(editor_client.post(reverse("admin:diplomacy_meeting_add"), data))
     meeting = Meeting.objects.get()
     public_list = reverse("meeting_list")
     assert "Talks in Hà Nội" not in editor_client.get(public_list).content.decode()
@@ -667,3 +675,4 @@ def test_an_editor_adds_a_meeting_a_publisher_publishes_it_and_readers_see_it(
     assert [m.title for m in listed.context["meetings"]] == ["Talks in Hà Nội"]
     page = editor_client.get(meeting.get_absolute_url()).content.decode()
     assert "Riyad al-Maliki" in page and "Minister of Foreign Affairs" in page
+    assert "Minister receives envoy" in page

@@ -262,6 +262,12 @@ def test_everything_the_demo_loads_is_published(loaded):
         assert not model.objects.filter(published_at__isnull=True).exists()
 
 
+def test_every_demo_meeting_has_a_source_readers_can_follow(loaded):
+    assert Meeting.objects.count() == 20
+    assert not Meeting.objects.without_public_source().exists()
+    assert all(meeting.has_public_source() for meeting in Meeting.objects.all())
+
+
 def test_running_load_demo_twice_changes_nothing(loaded):
     before = snapshot()
 

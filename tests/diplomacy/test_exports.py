@@ -624,3 +624,14 @@ def test_the_feed_links_for_the_head_announce_both_feeds_with_the_filters(db):
     ) in html
     assert 'type="application/atom+xml"' in html
     assert 'href="/meetings/feed/atom/?kind=talks"' in html
+
+
+def test_a_meetings_source_url_is_in_the_csv_and_the_json(client):
+    meeting = MeetingFactory(source_url="https://www.mofa.gov.vn/talks")
+    bare = MeetingFactory()
+    rows = {row["slug"]: row for row in read_csv(client.get(CSV_URL))}
+    assert rows[meeting.slug]["source_url"] == "https://www.mofa.gov.vn/talks"
+    assert rows[bare.slug]["source_url"] == ""
+    results = {result["id"]: result for result in client.get(JSON_URL).json()["results"]}
+    assert results[meeting.pk]["source_url"] == "https://www.mofa.gov.vn/talks"
+    assert results[bare.pk]["source_url"] is None

@@ -166,7 +166,7 @@ def test_positions_and_participants_saved_in_inlines_have_a_history(
 
 
 def test_a_publishing_action_is_in_the_history(publisher, publisher_client):
-    meeting = MeetingFactory(status=Status.IN_REVIEW)
+    meeting = MeetingFactory(status=Status.IN_REVIEW, sourced=True)
     publisher_client.post(
         reverse("admin:diplomacy_meeting_changelist"),
         {"action": "publish_selected", "_selected_action": [str(meeting.pk)], "index": "0"},

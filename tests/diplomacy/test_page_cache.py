@@ -71,7 +71,7 @@ def test_each_language_is_cached_apart(client):
 def test_a_meeting_published_in_the_admin_is_on_the_cached_list_at_once(
     publisher_client, django_capture_on_commit_callbacks
 ):
-    meeting = MeetingFactory(title="Newly confirmed talks", status=Status.DRAFT)
+    meeting = MeetingFactory(title="Newly confirmed talks", status=Status.DRAFT, sourced=True)
     reader = Client()
     assert "Newly confirmed talks" not in reader.get(reverse("meeting_list")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

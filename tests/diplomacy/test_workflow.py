@@ -269,7 +269,7 @@ def test_the_review_action_submits_drafts_only(editor_client):
 
 
 def test_a_publisher_schedules_a_meeting(publisher_client, open_form, client):
-    meeting = MeetingFactory(status=Status.IN_REVIEW)
+    meeting = MeetingFactory(status=Status.IN_REVIEW, sourced=True)
     at = (timezone.now() + HOUR).replace(microsecond=0)
     data = open_form(publisher_client, change_url(meeting))
     data.update(status=Status.PUBLISHED, **split_datetime(at))
@@ -295,7 +295,7 @@ def test_a_publisher_publishes_an_article_in_review(publisher_client, open_form)
 
 
 def test_the_unpublish_action_withdraws_and_keeps_the_first_publication(publisher_client, client):
-    meeting = MeetingFactory(status=Status.DRAFT)
+    meeting = MeetingFactory(status=Status.DRAFT, sourced=True)
     run_action(publisher_client, Meeting, "publish_selected", [meeting])
     meeting.refresh_from_db()
     first = meeting.published_at
