@@ -231,12 +231,12 @@ def test_a_change_that_takes_the_last_source_from_a_published_meeting_is_refused
 
 
 def test_a_meeting_published_without_a_source_before_the_rule_can_still_be_corrected(
-    editor_client, open_form
+    publisher_client, open_form
 ):
     meeting = MeetingFactory(title="Talks in Hanoi", status=Status.PUBLISHED)
-    data = open_form(editor_client, change_url(meeting))
+    data = open_form(publisher_client, change_url(meeting))
     data["title"] = "Talks in Hà Nội"
-    assert editor_client.post(change_url(meeting), data).status_code == 302
+    assert publisher_client.post(change_url(meeting), data).status_code == 302
     meeting.refresh_from_db()
     assert meeting.title == "Talks in Hà Nội"
 
@@ -325,12 +325,12 @@ def test_deleting_the_last_published_source_warns(publisher_client):
     assert "“Talks in Hà Nội”" in warnings_of(response)[0]
 
 
-def test_unlinking_the_meeting_from_its_last_source_article_warns(editor_client, open_form):
+def test_unlinking_the_meeting_from_its_last_source_article_warns(publisher_client, open_form):
     meeting = MeetingFactory(title="Talks in Hà Nội", status=Status.PUBLISHED)
     source = cited_by(meeting)
-    data = open_form(editor_client, change_url(source))
+    data = open_form(publisher_client, change_url(source))
     data.pop("meetings")
-    response = editor_client.post(change_url(source), data)
+    response = publisher_client.post(change_url(source), data)
     assert response.status_code == 302
     assert "“Talks in Hà Nội”" in warnings_of(response)[0]
 
