@@ -250,6 +250,8 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
         already = tagged_keys(article)
         added = {}
         with transaction.atomic():
+            # An editor's tagging of a published article is reviewed, like a form save.
+            self.start_reviewed_change(request, article)
             for kind, field in TAG_FIELDS.items():
                 new_keys = wanted[kind] - already[kind]
                 objects = list(MODELS[kind].objects.filter(pk__in=new_keys)) if new_keys else []
@@ -259,7 +261,9 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
             if added:
                 self.touch(request, article)
                 self.log_change(request, article, self.tagged_message(added))
-        if added:
+        if added and self.proposed_message(article):
+            self.message_user(request, self.proposed_message(article), messages.SUCCESS)
+        elif added:
             self.message_user(request, self.tagged_message(added), messages.SUCCESS)
         elif any(wanted.values()):
             self.message_user(request, _("Everything selected was already tagged."), messages.INFO)
@@ -286,6 +290,8 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
             person = (
                 self.create_person(request, name, title, country, article) if created else same[0]
             )
+            # The new person is kept; tagging a published article is reviewed.
+            self.start_reviewed_change(request, article)
             article.people.add(person)
             self.touch(request, article)
             self.log_change(request, article, self.tagged_message({PERSON: [person]}))
@@ -304,6 +310,8 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
                 _("{} already existed and is now tagged on this article."), person_link
             )
         self.message_user(request, message, messages.SUCCESS)
+        if self.proposed_message(article):
+            self.message_user(request, self.proposed_message(article), messages.INFO)
         return self.redirect_to_article(article)
 
     def tagged_message(self, added):

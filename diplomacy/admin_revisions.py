@@ -149,6 +149,25 @@ class RevisionAdminMixin:
             obj._revision_savepoint = transaction.savepoint(using=using)
         super().save_model(request, obj, form, change)
 
+    def start_reviewed_change(self, request, obj):
+        """For a change made outside the change form (tagging from the suggestion panel):
+        call it inside the change's transaction, before the change. When the change needs
+        review, what follows up to `log_change` is kept as a revision and rolled back, as a
+        form save is; `obj._proposal` then tells the caller."""
+        if self.needs_review(request, obj.status):
+            obj._revision_savepoint = transaction.savepoint(using=router.db_for_write(self.model))
+
+    def proposed_message(self, obj):
+        """The message for a change kept as a revision, or None when it was applied."""
+        proposal = getattr(obj, "_proposal", None)
+        if proposal is None:
+            return None
+        if proposal.revision is None:
+            return _("Nothing differs from the published %(name)s, so no revision was kept.") % {
+                "name": self.opts.verbose_name
+            }
+        return _("Your change was saved as a revision for a Publisher to review.")
+
     def log_change(self, request, obj, message):
         savepoint = getattr(obj, "_revision_savepoint", None)
         if savepoint is None:

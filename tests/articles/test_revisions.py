@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from articles.models import Article
-from diplomacy.models import Revision, Status
+from diplomacy.models import Person, Revision, Status
 from diplomacy.revisions import approve_revision
 from tests.factories import ArticleFactory, PersonFactory
 from tests.test_security import inline_code
@@ -180,3 +180,39 @@ def test_approving_needs_the_publish_permission_of_the_article(editor, revision)
     with pytest.raises(PermissionDenied):
         approve_revision(revision, user=editor)
     assert Revision.objects.get().state == Revision.State.PENDING
+
+
+def test_an_editors_tagging_from_the_suggestion_panel_of_a_published_article_is_reviewed(
+    editor_client, publisher, son
+):
+    article = ArticleFactory(headline="Talks", body="Bùi Thanh Sơn met his counterpart.")
+    url = reverse("admin:articles_article_tag_suggestions", args=[article.pk])
+    response = editor_client.post(url, {"people": [str(son.pk)], "tag_selected": ""}, follow=True)
+    assert SAVED_AS_REVISION in messages_of(response)
+    assert not article.people.exists()
+    revision = Revision.objects.get()
+    assert revision.proposed_by.username == response.wsgi_request.user.username
+    approve_revision(revision, user=publisher)
+    assert list(article.people.all()) == [son]
+
+
+def test_a_person_created_from_the_panel_is_kept_and_tagging_them_is_reviewed(editor_client):
+    article = ArticleFactory(
+        headline="Talks",
+        body="Bùi Thanh Sơn received Moroccan Justice Minister Abdellatif Ouahbi in Hà Nội.",
+    )
+    url = reverse("admin:articles_article_create_person", args=[article.pk])
+    data = {"name": "Abdellatif Ouahbi", "title": "Minister of Justice", "country": "MA"}
+    response = editor_client.post(url, data, follow=True)
+    assert SAVED_AS_REVISION in messages_of(response)
+    person = Person.objects.get(name="Abdellatif Ouahbi")
+    assert not article.people.exists()
+    assert Revision.objects.get().proposed["people"] == [person.slug]
+
+
+def test_a_publishers_tagging_from_the_panel_applies_at_once(publisher_client, son):
+    article = ArticleFactory(headline="Talks", body="Bùi Thanh Sơn met his counterpart.")
+    url = reverse("admin:articles_article_tag_suggestions", args=[article.pk])
+    publisher_client.post(url, {"people": [str(son.pk)], "tag_selected": ""})
+    assert list(article.people.all()) == [son]
+    assert not Revision.objects.exists()

@@ -169,7 +169,9 @@ def test_ambiguous_names_are_listed_with_options_and_never_guessed(editor_client
     first = PersonFactory(name="Lê Văn Thành", country=country("VN"))
     PositionFactory(person=first, title="Deputy Prime Minister")
     second = PersonFactory(name="Lê Văn Thành", country=country("FR"))
-    article = ArticleFactory(body="Deputy Prime Minister Lê Văn Thành met Retno Marsudi.")
+    article = ArticleFactory(
+        body="Deputy Prime Minister Lê Văn Thành met Retno Marsudi.", status=Status.DRAFT
+    )
     suggestions = panel(editor_client, article)
     (ambiguity,) = suggestions["ambiguous"]
     assert ambiguity["text"] == "Lê Văn Thành"
@@ -190,6 +192,7 @@ def test_a_new_person_is_created_and_tagged_in_one_click(editor_client, editor, 
     article = ArticleFactory(
         body="Bùi Thanh Sơn received Moroccan Justice Minister Abdellatif Ouahbi in Hà Nội.",
         published_on=datetime.date(2024, 3, 12),
+        status=Status.DRAFT,
     )
     (candidate,) = panel(editor_client, article)["candidates"]
     assert candidate["name"] == "Abdellatif Ouahbi"
