@@ -6,6 +6,7 @@ record's own and those of the apps it uses: users, groups, login attempts), and 
 this site the default one, `admin.site`.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions, helpers
@@ -267,10 +268,23 @@ def guarded(admin_class, mixin=None):
     return type(admin_class.__name__, (mixin, admin_class), attrs)
 
 
+class LoginAttemptsMixin:
+    """For django-axes' admins: their "Clean up expired attempts" action reads the attempt
+    time that axes sets on a request only while it checks a login, so in the admin it raised
+    AttributeError (a 500). The request gets axes' attributes before the list is answered."""
+
+    def changelist_view(self, request, extra_context=None):
+        AxesProxyHandler.update_request(request)
+        return super().changelist_view(request, extra_context)
+
+
 class AdminSite(admin.AdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
         self.add_action(delete_selected, "delete_selected")
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        super().register(model_or_iterable, guarded(admin_class or admin.ModelAdmin), **options)
+        admin_class = guarded(admin_class or admin.ModelAdmin)
+        if admin_class.__module__.startswith("axes."):
+            admin_class = type(admin_class.__name__, (LoginAttemptsMixin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)

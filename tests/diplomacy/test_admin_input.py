@@ -5,6 +5,7 @@ tests/diplomacy/test_admin_fuzz.py tries random ones on every registered model."
 from urllib.parse import urlencode
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -209,3 +210,14 @@ def test_a_hostile_meeting_form_gives_no_server_error(publisher_browser, open_fo
     data.update(changes)
     response = publisher_browser.post(url, {**data, "_save": "Save"})
     assert response.status_code in (200, 302)
+
+
+def test_cleaning_up_expired_login_attempts_gives_no_server_error(admin_client):
+    attempt = AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.1", user_agent="probe", failures_since_start=1
+    )
+    url = reverse("admin:axes_accessattempt_changelist")
+    data = {"action": "cleanup_expired_attempts", "_selected_action": [str(attempt.pk)]}
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert any("Cleaned up" in str(message) for message in response.context["messages"])
