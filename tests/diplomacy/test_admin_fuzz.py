@@ -16,11 +16,10 @@ An answer may be anything below 500. Run it on SQLite and on PostgreSQL (DATABAS
 refuse different things (PostgreSQL: NUL in text, integers out of range; SQLite: integers
 beyond 64 bits, LIKE patterns over 50,000 bytes).
 
-FUZZ_EXAMPLES sets the examples per test as in tests/test_fuzz.py (`make fuzz`); without it,
+FUZZ_EXAMPLES sets the examples per test as in tests/fuzzing.py (`make fuzz`); without it,
 10, which keeps `make test` quick. The requests are counted in the same `fuzz_cases` line.
 """
 
-import logging
 import traceback
 from functools import cache
 from urllib.parse import quote, urlencode
@@ -38,7 +37,15 @@ from hypothesis import strategies as st
 
 from diplomacy.roles import PUBLISHER_PERMISSIONS
 from tests.factories import PublisherFactory, UserFactory
-from tests.test_fuzz import FUZZ, SNIPPETS, TALLY, env_int, hostile_text
+from tests.fuzzing import (
+    FUZZ,
+    SNIPPETS,
+    TALLY,
+    count_cases,
+    env_int,
+    hostile_text,
+    quiet_request_logs,
+)
 
 EXAMPLES = env_int("FUZZ_EXAMPLES", 10)
 ADMIN_FUZZ = hypothesis_settings(FUZZ, max_examples=EXAMPLES)
@@ -70,8 +77,7 @@ USERS = {}
 @pytest.fixture(scope="module", autouse=True)
 def demo_record(request, django_db_setup, django_db_blocker):
     """The demo record and the two users, made once for the module and rolled back after."""
-    if not request.config.pluginmanager.is_registered(TALLY):
-        request.config.pluginmanager.register(TALLY, "fuzz-tally")
+    count_cases(request.config)
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", verbosity=0)
         USERS["publisher"] = PublisherFactory(username="fuzz-publisher")
@@ -85,15 +91,9 @@ def demo_record(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def quiet_request_logs():
-    """Thousands of 400s, 403s and 404s are expected: only errors reach the log."""
-    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR if logger.name == "django.request" else logging.CRITICAL)
-    yield
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
+def quiet_logs():
+    with quiet_request_logs():
+        yield
 
 
 @pytest.fixture

@@ -12,49 +12,18 @@ tries them first next time.
 """
 
 import json
-import os
 from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
 
 from diplomacy.models import Meeting, Organization, Participant
 from diplomacy.record import KINDS, export_objects
-
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
-
-
-EXAMPLES = env_int("FUZZ_EXAMPLES", 100)
-IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
-
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=IN_CI,
-    database=None
-    if IN_CI
-    else DirectoryBasedExampleDatabase(django_settings.BASE_DIR / ".hypothesis" / "examples"),
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
+from tests.fuzzing import ANY_CHAR, CONTROL_CHAR, FUZZ
 
 # The exported demo record: the header, and the objects of each type.
 RECORD = {"header": None, "objects": {}}
@@ -124,10 +93,6 @@ SNIPPETS = [
     "<script>alert(1)</script>",
     DEEP,
 ]
-ANY_CHAR = st.characters(codec="utf-8")
-CONTROL_CHAR = st.characters(max_codepoint=0x1F) | st.characters(
-    min_codepoint=0x7F, max_codepoint=0x9F
-)
 texts = st.one_of(
     st.sampled_from(SNIPPETS),
     st.text(ANY_CHAR, max_size=20),
