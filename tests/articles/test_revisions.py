@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles.models import Article
 from diplomacy.models import Person, Revision, Status
 from diplomacy.revisions import approve_revision
+from tests.admin_pages import change_url, messages_of, save
 from tests.factories import ArticleFactory, PersonFactory
 from tests.test_security import inline_code
 
@@ -17,20 +18,8 @@ SAVED_AS_REVISION = "Your change was saved as a revision for a Publisher to revi
 BODY = "The two ministers met in Hà Nội.\n\nThey agreed to expand trade."
 
 
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 def review_url(revision, view="change"):
     return reverse(f"admin:diplomacy_revision_{view}", args=[revision.pk])
-
-
-def save(client, url, data):
-    return client.post(url, {**data, "_save": "Save"}, follow=True)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
@@ -50,7 +39,7 @@ def propose_new_headline(client, open_form, article, son):
         body=BODY.replace("expand trade", "double trade by 2030"),
         people=[str(son.pk)],
     )
-    return save(client, change_url(article), data)
+    return save(client, change_url(article), data, follow=True)
 
 
 @pytest.fixture

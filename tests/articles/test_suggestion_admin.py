@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from diplomacy.models import Person, Position, Status
+from tests.admin_pages import change_url, messages_of
 from tests.factories import (
     ArticleFactory,
     OrganizationFactory,
@@ -51,10 +52,6 @@ def article(record):
     )
 
 
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 def tag_url(article):
     return reverse("admin:articles_article_tag_suggestions", args=[article.pk])
 
@@ -73,10 +70,6 @@ def rows(panel, kind):
     """{label: entity row} of one group of the panel."""
     (group,) = [group for group in panel["groups"] if group["kind"] == kind]
     return {entity["label"]: entity for entity in group["entities"]}
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_the_panel_lists_people_countries_and_organizations_with_counts(editor_client, article):

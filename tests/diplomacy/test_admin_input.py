@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from diplomacy.models import Meeting, Person, Status
+from tests.admin_pages import messages_of
 from tests.factories import MeetingFactory, PersonFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,6 @@ def publisher_browser(publisher):
     client = Client(raise_request_exception=False)
     client.force_login(publisher)
     return client
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def changelist(model):

@@ -8,11 +8,11 @@ import pytest
 from django import forms
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from articles.models import Article
 from diplomacy.admin import MeetingAdmin, VersionedForm
 from diplomacy.models import EditConflict, Meeting, Organization, Person, Status
+from tests.admin_pages import change_url, save
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -24,15 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "after you opened it. Your changes were not saved."
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def save(client, url, data):
-    return client.post(url, {**data, "_save": "Save"})
 
 
 def non_field_errors(response):

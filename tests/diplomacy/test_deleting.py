@@ -6,13 +6,13 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from diplomacy.admin_delete import InUseDeleteMixin
 from diplomacy.models import Meeting, Organization, Person, Status, Topic
+from tests.admin_pages import messages_of
 from tests.factories import (
     ArticleFactory,
     MeetingFactory,
@@ -45,10 +45,6 @@ def delete_selected(client, model, objects):
             "post": "yes",
         },
     )
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def exists(obj):

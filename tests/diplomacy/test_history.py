@@ -18,6 +18,7 @@ from diplomacy.models import (
     Position,
     Status,
 )
+from tests.admin_pages import change_url, save
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -31,11 +32,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
 def history_url(obj):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
@@ -47,10 +43,6 @@ def revert_url(record):
         f"admin:{opts.app_label}_{opts.model_name}_simple_history",
         args=[record.instance.pk, record.history_id],
     )
-
-
-def save(client, url, data):
-    return client.post(url, {**data, "_save": "Save"})
 
 
 def edits(obj):

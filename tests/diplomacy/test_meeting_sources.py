@@ -5,23 +5,18 @@ form and the publish action), the article admin's warning, and the public page."
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from diplomacy.models import Meeting, Status
+from tests.admin_pages import change_url, messages_of
 from tests.factories import ArticleFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
 REFUSAL = "Add a published source article or a source URL before publishing."
-
-
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 def changelist_url(model):
@@ -39,10 +34,6 @@ def run_action(client, model, action, objects):
         changelist_url(model),
         {"action": action, "_selected_action": [str(obj.pk) for obj in objects], "index": "0"},
     )
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def form_errors(response):

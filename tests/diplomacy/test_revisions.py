@@ -16,6 +16,7 @@ from diplomacy.revisions import (
     reject_revision,
     snapshot,
 )
+from tests.admin_pages import change_url, messages_of, save
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -31,21 +32,8 @@ pytestmark = pytest.mark.django_db
 SAVED_AS_REVISION = "Your change was saved as a revision for a Publisher to review."
 
 
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
 def review_url(revision, view="change"):
     return reverse(f"admin:diplomacy_revision_{view}", args=[revision.pk])
-
-
-def save(client, url, data):
-    return client.post(url, {**data, "_save": "Save"}, follow=True)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
@@ -75,7 +63,7 @@ def propose_talks_in_ha_noi(client, open_form, meeting, retno):
             "participants-1-role": Participant.Role.GUEST,
         }
     )
-    return save(client, change_url(meeting), data)
+    return save(client, change_url(meeting), data, follow=True)
 
 
 @pytest.fixture
@@ -146,7 +134,7 @@ def test_the_editor_edits_their_pending_revision_and_a_second_save_replaces_it(
     assert data["version"] == "1"
 
     data["title"] = "Talks in Hà Nội, Vietnam"
-    save(editor_client, change_url(meeting), data)
+    save(editor_client, change_url(meeting), data, follow=True)
     revision.refresh_from_db()
     assert revision.state == Revision.State.SUPERSEDED
     replacement = Revision.objects.pending().get()
@@ -161,7 +149,7 @@ def test_a_participant_removed_in_a_revision_is_shown_ticked_for_deletion(
     Participant.objects.create(meeting=meeting, person=retno, order=1)
     data = open_form(editor_client, change_url(meeting))
     data["participants-1-DELETE"] = "on"
-    save(editor_client, change_url(meeting), data)
+    save(editor_client, change_url(meeting), data, follow=True)
     assert Participant.objects.filter(meeting=meeting).count() == 2
 
     data = open_form(editor_client, change_url(meeting))
@@ -171,7 +159,10 @@ def test_a_participant_removed_in_a_revision_is_shown_ticked_for_deletion(
 
 def test_saving_the_published_values_keeps_no_revision(editor_client, open_form, meeting):
     response = save(
-        editor_client, change_url(meeting), open_form(editor_client, change_url(meeting))
+        editor_client,
+        change_url(meeting),
+        open_form(editor_client, change_url(meeting)),
+        follow=True,
     )
     assert "Nothing differs from the published meeting" in messages_of(response)[0]
     assert not Revision.objects.exists()
@@ -197,7 +188,7 @@ def test_an_editors_change_to_a_draft_applies_at_once(editor_client, open_form, 
     meeting = MeetingFactory(title="Talks in Hanoi", status=Status.DRAFT, people=[son])
     data = open_form(editor_client, change_url(meeting))
     data["title"] = "Talks in Hà Nội"
-    response = save(editor_client, change_url(meeting), data)
+    response = save(editor_client, change_url(meeting), data, follow=True)
     assert SAVED_AS_REVISION not in messages_of(response)
     assert Meeting.objects.get().title == "Talks in Hà Nội"
     assert not Revision.objects.exists()
@@ -208,7 +199,7 @@ def test_a_publishers_change_to_a_published_meeting_applies_at_once(
 ):
     data = open_form(publisher_client, change_url(meeting))
     data["title"] = "Talks in Hà Nội"
-    save(publisher_client, change_url(meeting), data)
+    save(publisher_client, change_url(meeting), data, follow=True)
     assert Meeting.objects.get().title == "Talks in Hà Nội"
     assert (
         "Talks in Hà Nội" in client.get(Meeting.objects.get().get_absolute_url()).content.decode()
@@ -232,7 +223,7 @@ def test_an_editor_reverting_a_published_meeting_proposes_a_revision(
     first = meeting.history.earliest()
     data = open_form(publisher_client, change_url(meeting))
     data["title"] = "Talks (renamed)"
-    save(publisher_client, change_url(meeting), data)
+    save(publisher_client, change_url(meeting), data, follow=True)
 
     url = reverse("admin:diplomacy_meeting_simple_history", args=[meeting.pk, first.history_id])
     response = editor_client.post(url, open_form(editor_client, url), follow=True)
@@ -364,7 +355,7 @@ def test_a_revision_made_to_an_older_version_cannot_be_approved(
     meeting = revision.content_object
     data = open_form(publisher_client, change_url(meeting))
     data["summary"] = "The two ministers discussed trade."
-    save(publisher_client, change_url(meeting), data)
+    save(publisher_client, change_url(meeting), data, follow=True)
 
     page = publisher_client.get(review_url(revision)).content.decode()
     assert "was changed after this revision was proposed" in page
@@ -431,7 +422,7 @@ def test_a_new_topic_in_a_revision_is_created_when_it_is_approved(
 ):
     data = open_form(editor_client, change_url(meeting))
     data["topics"] = "trade, maritime cooperation"
-    save(editor_client, change_url(meeting), data)
+    save(editor_client, change_url(meeting), data, follow=True)
     revision = Revision.objects.get()
     assert revision.proposed["topics"] == ["maritime cooperation", "trade"]
     assert not meeting.topics.exists()

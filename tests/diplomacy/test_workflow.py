@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from diplomacy.models import Meeting, Person, Revision, Status
+from tests.admin_pages import change_url, save
 from tests.factories import ArticleFactory, MeetingFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,19 +18,10 @@ HOUR = datetime.timedelta(hours=1)
 REFUSAL = "Only a publisher can publish, unpublish or schedule this"
 
 
-def change_url(obj):
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
 def split_datetime(moment):
     """The admin's two inputs for a date and time, in the site's time zone."""
     local = timezone.localtime(moment)
     return {"publish_at_0": local.strftime("%Y-%m-%d"), "publish_at_1": local.strftime("%H:%M:%S")}
-
-
-def save(client, url, data):
-    return client.post(url, {**data, "_save": "Save"})
 
 
 def errors(response):
