@@ -39,10 +39,13 @@ OBJECT_ID_ERRORS = (OverflowError, DataError)
 NAMES_SHOWN = 10
 
 
-def quoted_names(objects, limit=NAMES_SHOWN):
-    """ "“A”, “B”, “C”", or "“A”, “B” and more" when `objects` holds more than `limit`."""
+def quoted_names(objects, limit=NAMES_SHOWN, detail=None):
+    """ "“A”, “B”, “C”", or "“A”, “B” and more" when `objects` holds more than `limit`;
+    with `detail`, each name is followed by detail(obj) in brackets: "“A” (Draft)"."""
     objects = list(objects)
-    names = ", ".join(f"“{obj}”" for obj in objects[:limit])
+    names = ", ".join(
+        f"“{obj}” ({detail(obj)})" if detail else f"“{obj}”" for obj in objects[:limit]
+    )
     if len(objects) > limit:
         return _("%(names)s and more") % {"names": names}
     return names

@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from diplomacy.admin_site import NAMES_SHOWN
+from diplomacy.admin_site import NAMES_SHOWN, quoted_names
 from diplomacy.models import Meeting, Status, public_sources
 
 
@@ -52,11 +52,7 @@ def missing_source(meeting, articles, published_before=False):
     public = public_sources(articles, meeting.publish_at).values("pk")
     hidden = list(articles.exclude(pk__in=public).order_by("headline", "pk")[: NAMES_SHOWN + 1])
     if hidden:
-        cited = ", ".join(
-            f"“{article}” ({article_state(article)})" for article in hidden[:NAMES_SHOWN]
-        )
-        if len(hidden) > NAMES_SHOWN:
-            cited = _("%(names)s and more") % {"names": cited}
+        cited = quoted_names(hidden, detail=article_state)
         message += " " + _("The articles it cites are not public by then: %(articles)s.") % {
             "articles": cited
         }
