@@ -261,10 +261,9 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
             if added:
                 self.touch(request, article)
                 self.log_change(request, article, self.tagged_message(added))
-        if added and self.proposed_message(article):
-            self.message_user(request, self.proposed_message(article), messages.SUCCESS)
-        elif added:
-            self.message_user(request, self.tagged_message(added), messages.SUCCESS)
+        if added:
+            if not self.report_proposal(request, article):
+                self.message_user(request, self.tagged_message(added), messages.SUCCESS)
         elif any(wanted.values()):
             self.message_user(request, _("Everything selected was already tagged."), messages.INFO)
         else:
@@ -310,8 +309,7 @@ class EntitySuggestionsMixin(ArticleActionsMixin):
                 _("{} already existed and is now tagged on this article."), person_link
             )
         self.message_user(request, message, messages.SUCCESS)
-        if self.proposed_message(article):
-            self.message_user(request, self.proposed_message(article), messages.INFO)
+        self.report_proposal(request, article)
         return self.redirect_to_article(article)
 
     def tagged_message(self, added):

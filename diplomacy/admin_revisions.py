@@ -157,32 +157,12 @@ class RevisionAdminMixin:
         if self.needs_review(request, obj.status):
             obj._revision_savepoint = transaction.savepoint(using=router.db_for_write(self.model))
 
-    def proposed_message(self, obj):
-        """The message for a change kept as a revision, or None when it was applied."""
+    def report_proposal(self, request, obj):
+        """Tell the user their change to `obj` was kept as a revision (or that it changed
+        nothing); False, saying nothing, when the change was applied."""
         proposal = getattr(obj, "_proposal", None)
         if proposal is None:
-            return None
-        if proposal.revision is None:
-            return _("Nothing differs from the published %(name)s, so no revision was kept.") % {
-                "name": self.opts.verbose_name
-            }
-        return _("Your change was saved as a revision for a Publisher to review.")
-
-    def log_change(self, request, obj, message):
-        savepoint = getattr(obj, "_revision_savepoint", None)
-        if savepoint is None:
-            return super().log_change(request, obj, message)
-        del obj._revision_savepoint
-        using = router.db_for_write(self.model)
-        proposed = snapshot(obj, using)
-        transaction.savepoint_rollback(savepoint, using=using)
-        obj._proposal = SimpleNamespace(revision=propose_revision(obj, proposed, user=request.user))
-        return None
-
-    def response_change(self, request, obj):
-        proposal = getattr(obj, "_proposal", None)
-        if proposal is None:
-            return super().response_change(request, obj)
+            return False
         if proposal.revision is None:
             self.message_user(
                 request,
@@ -196,6 +176,22 @@ class RevisionAdminMixin:
                 _("Your change was saved as a revision for a Publisher to review."),
                 messages.SUCCESS,
             )
+        return True
+
+    def log_change(self, request, obj, message):
+        savepoint = getattr(obj, "_revision_savepoint", None)
+        if savepoint is None:
+            return super().log_change(request, obj, message)
+        del obj._revision_savepoint
+        using = router.db_for_write(self.model)
+        proposed = snapshot(obj, using)
+        transaction.savepoint_rollback(savepoint, using=using)
+        obj._proposal = SimpleNamespace(revision=propose_revision(obj, proposed, user=request.user))
+        return None
+
+    def response_change(self, request, obj):
+        if not self.report_proposal(request, obj):
+            return super().response_change(request, obj)
         if "_continue" in request.POST:
             return HttpResponseRedirect(request.path)
         return self.response_post_save_change(request, obj)
